@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+// Copyright 2026 The higfa authors
+// DatasetWriter: atomic PNG files plus an append-only, line-at-a-time JSONL manifest.
+#include <fcntl.h>
+#include <higfa/dataset.h>
+#include <higfa/dataset_writer.h>
+#include <higfa/error.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <set>
+#include <utility>
+
+namespace fs = std::filesystem;
+
+namespace higfa {
+namespace {
+
+constexpr const char* kManifestName = "manifest.jsonl";
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Writes all of `data` to `fd`, retrying on short writes and EINTR.
+void write_all(int fd, const void* data, std::size_t size, const std::string& what) {
+  const auto* p = static_cast<const char*>(data);
+  while (size > 0) {
+    const ssize_t n = ::write(fd, p, size);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      throw Error(what + ": write failed: " + errno_text());
+    }
+    p += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+void fsync_path(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) {
+    throw Error(path + ": cannot be opened for fsync: " + errno_text());
+  }
+  const int rc = ::fsync(fd);
+  const std::string err = errno_text();
+  ::close(fd);
+  if (rc != 0) {
+    throw Error(path + ": fsync failed: " + err);
+  }
+}
+
+// `image` as a cv::Mat in OpenCV's channel order (grey, BGR or BGRA), sharing no pixels.
+cv::Mat to_encodable(const ImageView& image) {
+  validate(image);
+  static const int kTypes[] = {CV_8UC1, CV_8UC3, CV_8UC3, CV_8UC4, CV_8UC4};
+  const cv::Mat src(image.height, image.width, kTypes[static_cast<int>(image.format)], image.data,
+                    static_cast<std::size_t>(image.stride));
+  cv::Mat out;
+  switch (image.format) {
+    case PixelFormat::kGray8:
+    case PixelFormat::kBgr:
+      out = src.clone();
+      break;
+    case PixelFormat::kRgb:
+      cv::cvtColor(src, out, cv::COLOR_RGB2BGR);
+      break;
+    case PixelFormat::kRgba:
+      cv::cvtColor(src, out, cv::COLOR_RGBA2BGRA);
+      break;
+    case PixelFormat::kBgrx:
+      cv::cvtColor(src, out, cv::COLOR_BGRA2BGR);
+      break;
+  }
+  return out;
+}
+
+// A relative manifest path that stays inside the output directory, or "" if it does not.
+fs::path safe_relative(const std::string& rel) {
+  const fs::path p = fs::path(rel).lexically_normal();
+  if (rel.empty() || p.is_absolute() || p.empty() || *p.begin() == "..") {
+    return {};
+  }
+  return p;
+}
+
+}  // namespace
+
+struct DatasetWriter::Impl {
+  fs::path out_dir;
+  std::string manifest_path;
+  int manifest_fd = -1;
+  std::size_t count = 0;
+  std::size_t counter = 0;  // next running-counter id
+  std::map<std::string, std::size_t> class_counts;
+  std::set<std::string> used;      // "<class dir>/<id>" taken in this run
+  std::set<std::string> dirs;      // class directories written to
+
+  void remove_listed_files();
+  std::string unique_id(const std::string& dir, const std::string& base);
+  std::string base_id(const DatasetRecord& record);
+  void put_file(const fs::path& final_path, const std::vector<std::uint8_t>& png);
+};
+
+void DatasetWriter::Impl::remove_listed_files() {
+  std::ifstream in(manifest_path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("path") && j["path"].is_string()) {
+      const fs::path rel = safe_relative(j["path"].get<std::string>());
+      std::error_code ec;
+      if (!rel.empty()) {
+        fs::remove(out_dir / rel, ec);
+      }
+    }
+  }
+}
+
+std::string DatasetWriter::Impl::base_id(const DatasetRecord& record) {
+  if (record.source_id.empty()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%06zu", counter++);
+    return buf;
+  }
+  std::string id = class_dir_name(record.source_id);  // '/' -> '_', no leading '.'
+  if (record.sample_index >= 0) {
+    id += "-s" + std::to_string(record.sample_index);
+  }
+  return id;
+}
+
+std::string DatasetWriter::Impl::unique_id(const std::string& dir, const std::string& base) {
+  std::string id = base;
+  for (int n = 1;; ++n) {
+    std::error_code ec;
+    if (!used.count(dir + "/" + id) && !fs::exists(out_dir / dir / (id + ".png"), ec)) {
+      used.insert(dir + "/" + id);
+      return id;
+    }
+    id = base + "-" + std::to_string(n);
+  }
+}
+
+void DatasetWriter::Impl::put_file(const fs::path& final_path,
+                                   const std::vector<std::uint8_t>& png) {
+  const fs::path tmp = final_path.parent_path() / ("." + final_path.filename().string() + ".tmp");
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw Error(tmp.string() + ": cannot be created: " + errno_text());
+  }
+  try {
+    write_all(fd, png.data(), png.size(), tmp.string());
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  if (::close(fd) != 0 || ::rename(tmp.c_str(), final_path.c_str()) != 0) {
+    const std::string err = errno_text();
+    ::unlink(tmp.c_str());
+    throw Error(final_path.string() + ": cannot be put in place: " + err);
+  }
+}
+
+DatasetWriter::DatasetWriter(const std::string& out_dir, bool overwrite)
+    : impl_(std::make_unique<Impl>()) {
+  if (out_dir.empty()) {
+    throw InvalidArgument("the output directory is not set");
+  }
+  impl_->out_dir = fs::path(out_dir);
+  impl_->manifest_path = (impl_->out_dir / kManifestName).string();
+  std::error_code ec;
+  fs::create_directories(impl_->out_dir, ec);
+  if (ec || !fs::is_directory(impl_->out_dir)) {
+    throw Error(out_dir + ": cannot create the output directory: " + ec.message());
+  }
+  const bool non_empty = fs::exists(impl_->manifest_path, ec) &&
+                         fs::file_size(impl_->manifest_path, ec) > 0;
+  if (non_empty && !overwrite) {
+    throw Error(impl_->manifest_path +
+                " exists and is not empty; choose another directory or allow overwriting");
+  }
+  if (non_empty) {
+    impl_->remove_listed_files();
+  }
+  impl_->manifest_fd = ::open(impl_->manifest_path.c_str(),
+                              O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  if (impl_->manifest_fd < 0) {
+    throw Error(impl_->manifest_path + ": cannot be opened for writing: " + errno_text());
+  }
+}
+
+DatasetWriter::~DatasetWriter() {
+  if (impl_) {
+    try {
+      close();
+    } catch (...) {  // a destructor must not throw; close() reports the error to those who ask
+    }
+  }
+}
+
+DatasetWriter::DatasetWriter(DatasetWriter&&) noexcept = default;
+DatasetWriter& DatasetWriter::operator=(DatasetWriter&&) noexcept = default;
+
+WrittenImage DatasetWriter::write(const ImageView& image, const DatasetRecord& record) {
+  Impl& s = *impl_;
+  if (s.manifest_fd < 0) {
+    throw Error(s.manifest_path + ": the writer is closed");
+  }
+  if (record.class_name.empty()) {
+    throw InvalidArgument("an image without a class name cannot be written to a dataset");
+  }
+  nlohmann::ordered_json fields = nlohmann::ordered_json::object();
+  if (!record.fields_json.empty()) {
+    fields = nlohmann::ordered_json::parse(record.fields_json, nullptr, false);
+    if (fields.is_discarded() || !fields.is_object()) {
+      throw InvalidArgument("manifest fields must be a JSON object, got: " + record.fields_json);
+    }
+  }
+  std::vector<std::uint8_t> png;
+  if (!cv::imencode(".png", to_encodable(image), png)) {
+    throw Error("PNG encoding failed for a " + std::to_string(image.width) + "x" +
+                std::to_string(image.height) + " image");
+  }
+  const std::string dir = class_dir_name(record.class_name);
+  std::error_code ec;
+  fs::create_directories(s.out_dir / dir, ec);
+  if (ec) {
+    throw Error((s.out_dir / dir).string() + ": cannot be created: " + ec.message());
+  }
+  s.dirs.insert(dir);
+  WrittenImage w;
+  w.id = s.unique_id(dir, s.base_id(record));
+  w.path = dir + "/" + w.id + ".png";
+  const fs::path final_path = s.out_dir / w.path;
+  s.put_file(final_path, png);
+
+  nlohmann::ordered_json line = {{"id", w.id}, {"path", w.path}};
+  line["class_name"] = record.class_name;
+  line["class_id"] = record.class_id >= 0 ? nlohmann::ordered_json(record.class_id) : nullptr;
+  line["source_id"] =
+      record.source_id.empty() ? nullptr : nlohmann::ordered_json(record.source_id);
+  line["sample_index"] =
+      record.sample_index >= 0 ? nlohmann::ordered_json(record.sample_index) : nullptr;
+  line["width"] = image.width;
+  line["height"] = image.height;
+  for (auto it = fields.begin(); it != fields.end(); ++it) {
+    if (!line.contains(it.key())) {
+      line[it.key()] = it.value();
+    }
+  }
+  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  try {
+    write_all(s.manifest_fd, text.data(), text.size(), s.manifest_path);
+  } catch (...) {
+    ::unlink(final_path.c_str());  // keep files and manifest in step
+    throw;
+  }
+  ++s.count;
+  ++s.class_counts[record.class_name];
+  return w;
+}
+
+void DatasetWriter::close() {
+  Impl& s = *impl_;
+  if (s.manifest_fd < 0) {
+    return;
+  }
+  const int fd = s.manifest_fd;
+  s.manifest_fd = -1;
+  const int sync_rc = ::fsync(fd);
+  const std::string err = errno_text();
+  const int close_rc = ::close(fd);
+  if (sync_rc != 0 || close_rc != 0) {
+    throw Error(s.manifest_path + ": fsync/close failed: " + err);
+  }
+  for (const std::string& d : s.dirs) {
+    fsync_path((s.out_dir / d).string(), O_RDONLY | O_DIRECTORY);
+  }
+  fsync_path(s.out_dir.string(), O_RDONLY | O_DIRECTORY);
+}
+
+std::size_t DatasetWriter::count() const { return impl_->count; }
+
+const std::map<std::string, std::size_t>& DatasetWriter::class_counts() const {
+  return impl_->class_counts;
+}
+
+const std::string& DatasetWriter::manifest_path() const { return impl_->manifest_path; }
+
+std::vector<std::string> check_manifest(const std::string& out_dir) {
+  const fs::path manifest = fs::path(out_dir) / kManifestName;
+  std::ifstream in(manifest);
+  if (!in) {
+    throw Error(manifest.string() + ": cannot be opened");
+  }
+  std::vector<std::string> problems;
+  std::set<std::string> seen;
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    const std::string where = manifest.string() + ":" + std::to_string(number) + ": ";
+    const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("path") || !j["path"].is_string()) {
+      problems.push_back(where + "expected a JSON object with a string \"path\"");
+      continue;
+    }
+    const std::string rel = j["path"].get<std::string>();
+    const fs::path p = safe_relative(rel);
+    std::error_code ec;
+    if (p.empty()) {
+      problems.push_back(where + "path \"" + rel + "\" leaves the output directory");
+    } else if (!fs::is_regular_file(fs::path(out_dir) / p, ec)) {
+      problems.push_back(where + "names \"" + rel + "\", which is not on disk");
+    }
+    if (!seen.insert(rel).second) {
+      problems.push_back(where + "names \"" + rel + "\" a second time");
+    }
+  }
+  return problems;
+}
+
+}  // namespace higfa
