@@ -30,4 +30,8 @@ void extract_contour(const ImageView& src, const ImageView& dst, const ContourOp
 /// Same, returning an owned edge map.
 GrayImage extract_contour(const ImageView& src, const ContourOptions& options);
 
+/// Thins a binary edge map (0 / non-zero, a kGray8 view) in place to one-pixel-wide lines
+/// (Zhang & Suen 1984); the result is 0 / 255. Throws InvalidArgument for an invalid view.
+void thin_edges(const ImageView& edges);
+
 }  // namespace higfa
