@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+// Copyright 2026 The higfa authors
+// Tests of the model bundle loader (higfa/bundle.h) on the fixtures of tools/make_test_fixtures.py.
+#include <gtest/gtest.h>
+#include <higfa/bundle.h>
+#include <higfa/error.h>
+#include <higfa/log.h>
+#include <torch/types.h>
+
+#include <cmath>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+const std::string kBundles = std::string(HIGFA_FIXTURES_DIR) + "/bundles/";
+
+// The message of the ModelLoadError that loading `name` throws ("" if it loads).
+std::string load_error(const std::string& name) {
+  try {
+    higfa::ModelBundle::load(kBundles + name);
+  } catch (const higfa::ModelLoadError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << "message: " << (haystack)
+
+torch::Tensor alphas_cumprod() {
+  const auto betas = torch::linspace(0.0001, 0.02, 1000, torch::kDouble);
+  return torch::cumprod(1.0 - betas, 0);
+}
+
+TEST(Bundle, TinyBundleLoadsAndExposesItsManifest) {
+  const auto bundle = higfa::ModelBundle::load(kBundles + "tiny");
+  const auto& m = bundle.manifest();
+  EXPECT_EQ(m.name, "tiny");
+  EXPECT_EQ(m.image.height, 8);
+  EXPECT_EQ(m.image.width, 8);
+  EXPECT_EQ(m.image.channels, 1);
+  EXPECT_FLOAT_EQ(m.image.range.lo, -1.0f);
+  EXPECT_FLOAT_EQ(m.image.range.hi, 1.0f);
+  EXPECT_EQ(m.image.fit, higfa::FitMode::kPad);
+  EXPECT_FALSE(m.latent);
+  EXPECT_EQ(m.scheduler.prediction_type, higfa::PredictionType::kEpsilon);
+  EXPECT_EQ(m.scheduler.noise.beta_schedule, higfa::BetaSchedule::kLinear);
+  EXPECT_DOUBLE_EQ(m.scheduler.noise.beta_start, 0.0001);
+  EXPECT_DOUBLE_EQ(m.scheduler.noise.beta_end, 0.02);
+  EXPECT_EQ(m.scheduler.noise.num_train_timesteps, 1000);
+  EXPECT_EQ(m.conditioning, "class");
+  EXPECT_EQ(m.num_classes, 3);
+  EXPECT_EQ(m.null_class, 3);
+  EXPECT_EQ(m.class_names, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(m.contour.blur_size, 3);
+  EXPECT_DOUBLE_EQ(m.contour.low_threshold, 50.0);
+  EXPECT_DOUBLE_EQ(m.contour.high_threshold, 150.0);
+  EXPECT_EQ(m.classifier.height, 8);
+  EXPECT_EQ(m.denoiser_file, "denoiser.pt");
+  EXPECT_EQ(m.classifier_file, "classifier.pt");
+  EXPECT_CONTAINS(m.provenance_json, "make_test_fixtures.py");
+  EXPECT_EQ(bundle.directory(), kBundles + "tiny");
+  EXPECT_EQ(bundle.device(), torch::Device(torch::kCPU));
+}
+
+TEST(Bundle, LoadingLogsTheBundle) {
+  std::vector<std::string> messages;
+  std::mutex mutex;
+  higfa::set_log_callback([&](higfa::LogLevel, const std::string& message) {
+    std::lock_guard<std::mutex> lock(mutex);
+    messages.push_back(message);
+  });
+  higfa::ModelBundle::load(kBundles + "tiny");
+  higfa::set_log_callback(nullptr);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_CONTAINS(messages[0], "tiny");
+}
+
+TEST(Bundle, ClassIdMatchesNamesExactly) {
+  const auto bundle = higfa::ModelBundle::load(kBundles + "tiny");
+  EXPECT_EQ(bundle.class_id("a"), 0);
+  EXPECT_EQ(bundle.class_id("c"), 2);
+  EXPECT_EQ(bundle.class_id("A"), -1);
+  EXPECT_EQ(bundle.class_id(""), -1);
+}
+
+// The tiny denoiser is the exact ε for data μ_c (README.md there); the sampler tests rely on it.
+TEST(Bundle, TinyDenoiserComputesAnalyticNoisePrediction) {
+  const auto bundle = higfa::ModelBundle::load(kBundles + "tiny");
+  const auto acp = alphas_cumprod();
+  const auto x = torch::linspace(-1.5, 1.5, 3 * 64).reshape({3, 1, 8, 8});
+  const auto t = torch::tensor({0, 500, 999}, torch::kLong);
+  const auto cond = torch::tensor({0, 2, 3}, torch::kLong);
+  auto contour = torch::zeros({3, 1, 8, 8});
+  contour.select(2, 4).fill_(1.0f);  // row 4 of every map
+  const auto scale = torch::tensor({0.0f, 0.8f, 1.0f});
+  const auto eps = bundle.denoise(x, t, cond, contour, scale);
+  const double mu[] = {-0.5, 0.5, 0.0};
+  for (int i = 0; i < 3; ++i) {
+    const double a = acp[t[i].item<std::int64_t>()].item<double>();
+    const auto expected = (x[i] - std::sqrt(a) * mu[i]) / std::sqrt(1.0 - a) +
+                          0.1 * scale[i].item<double>() * contour[i];
+    EXPECT_TRUE(torch::allclose(eps[i], expected, 1e-5, 1e-5)) << "sample " << i;
+  }
+}
+
+TEST(Bundle, TinyClassifierPrefersClosestClassMean) {
+  const auto bundle = higfa::ModelBundle::load(kBundles + "tiny");
+  const auto x = torch::stack({torch::full({1, 8, 8}, -0.45f), torch::full({1, 8, 8}, 0.05f),
+                               torch::full({1, 8, 8}, 0.6f)});
+  const auto logits = bundle.classify(x);
+  ASSERT_EQ(logits.sizes(), (torch::IntArrayRef{3, 3}));
+  EXPECT_TRUE(torch::equal(logits.argmax(1), torch::tensor({0, 1, 2}, torch::kLong)));
+  // logits_k = -10 * mean((x - mu_k)^2): for x = 0.05, class 2 (mu 0.5) scores -10 * 0.2025.
+  EXPECT_NEAR(logits[1][2].item<float>(), -2.025f, 1e-5);
+}
+
+// Autograd passes through the module when the caller enables it (classifier guidance).
+TEST(Bundle, DenoiseIsDifferentiableWhenGradIsEnabled) {
+  const auto bundle = higfa::ModelBundle::load(kBundles + "tiny");
+  const auto x = torch::zeros({1, 1, 8, 8}).requires_grad_(true);
+  const auto eps =
+      bundle.denoise(x, torch::tensor({10}, torch::kLong), torch::tensor({1}, torch::kLong),
+                     torch::zeros({1, 1, 8, 8}), torch::zeros({1}));
+  eps.sum().backward();
+  const double a = alphas_cumprod()[10].item<double>();
+  EXPECT_TRUE(
+      torch::allclose(x.grad(), torch::full({1, 1, 8, 8}, 1.0 / std::sqrt(1.0 - a)), 1e-4, 1e-4));
+}
+
+TEST(Bundle, ConcurrentInferenceMatchesSerialResults) {
+  const auto bundle = higfa::ModelBundle::load(kBundles + "tiny");
+  const auto x = torch::linspace(-1, 1, 4 * 64).reshape({4, 1, 8, 8});
+  auto run = [&](std::int64_t t) {
+    return bundle.denoise(x, torch::full({4}, t, torch::kLong), torch::tensor({0, 1, 2, 3}),
+                          torch::zeros({4, 1, 8, 8}), torch::zeros({4}));
+  };
+  std::vector<torch::Tensor> serial;
+  for (int i = 0; i < 4; ++i) serial.push_back(run(100 * i));
+  std::vector<torch::Tensor> parallel(4);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      for (int k = 0; k < 20; ++k) parallel[static_cast<std::size_t>(i)] = run(100 * i);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_TRUE(torch::equal(serial[i], parallel[i]));
+}
+
+TEST(Bundle, DenoiseRejectsInputsOfTheWrongShape) {
+  const auto bundle = higfa::ModelBundle::load(kBundles + "tiny");
+  const auto t = torch::zeros({1}, torch::kLong);
+  const auto c = torch::zeros({1}, torch::kLong);
+  const auto s = torch::zeros({1});
+  EXPECT_THROW(bundle.denoise(torch::zeros({1, 1, 4, 4}), t, c, torch::zeros({1, 1, 4, 4}), s),
+               higfa::InvalidArgument);
+  EXPECT_THROW(bundle.denoise(torch::zeros({1, 1, 8, 8}), t.to(torch::kInt), c,
+                              torch::zeros({1, 1, 8, 8}), s),
+               higfa::InvalidArgument);
+  EXPECT_THROW(bundle.classify(torch::zeros({2, 3, 8, 8})), higfa::InvalidArgument);
+}
+
+// The nan bundle loads (the probe checks shapes, not values); its output is NaN.
+TEST(Bundle, NanBundleLoadsAndPredictsNan) {
+  const auto bundle = higfa::ModelBundle::load(kBundles + "nan");
+  const auto eps = bundle.denoise(torch::zeros({2, 1, 8, 8}), torch::zeros({2}, torch::kLong),
+                                  torch::full({2}, 3, torch::kLong), torch::zeros({2, 1, 8, 8}),
+                                  torch::zeros({2}));
+  EXPECT_TRUE(eps.isnan().all().item<bool>());
+}
+
+TEST(BundleErrors, MissingManifestNamesTheFile) {
+  const std::string msg = load_error("bad-no-manifest");
+  EXPECT_CONTAINS(msg, "bad-no-manifest/manifest.json");
+  EXPECT_CONTAINS(msg, "cannot open");
+}
+
+TEST(BundleErrors, MalformedJsonNamesTheFile) {
+  const std::string msg = load_error("bad-malformed-json");
+  EXPECT_CONTAINS(msg, "bad-malformed-json/manifest.json");
+  EXPECT_CONTAINS(msg, "malformed JSON");
+}
+
+TEST(BundleErrors, MissingKeyNamesTheKeyAndWhatWasExpected) {
+  const std::string msg = load_error("bad-missing-key");
+  EXPECT_CONTAINS(msg, "bad-missing-key/manifest.json");
+  EXPECT_CONTAINS(msg, "missing key \"num_classes\" (expected an integer)");
+}
+
+TEST(BundleErrors, WrongTypeSaysWhatWasExpectedAndFound) {
+  const std::string msg = load_error("bad-wrong-type");
+  EXPECT_CONTAINS(msg, "bad-wrong-type/manifest.json");
+  EXPECT_CONTAINS(msg, "\"channels\": expected an integer in 1..3, found the string \"1\"");
+}
+
+TEST(BundleErrors, ClassNamesLengthMismatchGivesBothCounts) {
+  const std::string msg = load_error("bad-class-names");
+  EXPECT_CONTAINS(msg, "bad-class-names/manifest.json");
+  EXPECT_CONTAINS(msg, "\"class_names\": expected 3 names (num_classes), found 2");
+}
+
+TEST(BundleErrors, MissingDenoiserFileNamesTheFile) {
+  const std::string msg = load_error("bad-missing-denoiser");
+  EXPECT_CONTAINS(msg, "bad-missing-denoiser/denoiser.pt: file not found");
+  EXPECT_CONTAINS(msg, "files.denoiser");
+}
+
+TEST(BundleErrors, CorruptTorchScriptNamesTheFile) {
+  const std::string msg = load_error("bad-corrupt-denoiser");
+  EXPECT_CONTAINS(msg, "bad-corrupt-denoiser/denoiser.pt: expected a TorchScript module");
+}
+
+TEST(BundleErrors, DenoiserOutputShapeMismatchGivesBothShapes) {
+  const std::string msg = load_error("bad-denoiser-shape");
+  EXPECT_CONTAINS(
+      msg, "bad-denoiser-shape/denoiser.pt: expected output [1, 1, 8, 8], found [1, 1, 4, 4]");
+}
+
+TEST(BundleErrors, ClassifierWithWrongClassCountGivesBothShapes) {
+  const std::string msg = load_error("bad-classifier-classes");
+  EXPECT_CONTAINS(msg,
+                  "bad-classifier-classes/classifier.pt: expected output [1, 3], found [1, 2]");
+}
+
+TEST(BundleErrors, MissingDirectoryIsAModelLoadError) {
+  const std::string msg = load_error("no-such-bundle");
+  EXPECT_CONTAINS(msg, "no-such-bundle/manifest.json");
+}
+
+TEST(BundleManifest, LoadManifestAloneValidatesWithoutLoadingModules) {
+  const auto m = higfa::load_manifest(kBundles + "bad-denoiser-shape");
+  EXPECT_EQ(m.name, "bad-denoiser-shape");
+  EXPECT_THROW(higfa::load_manifest(kBundles + "bad-class-names"), higfa::ModelLoadError);
+}
+
+}  // namespace
