@@ -14,18 +14,20 @@
   nan/      tiny's manifest and classifier; the denoiser returns NaN everywhere.
   bad-*/    one defect each, for the loader's error messages (see README.md).
 
-Everything is deterministic: the same torch version writes the same bytes.
+Everything is deterministic: the same torch version writes the same bytes, wherever
+and however the script is run.
 Other bundles in that directory (gaussian, gaussian-v) come from
 tools/make_sampler_fixtures.py and are left alone.
 
 Usage: /usr/bin/python3 tools/make_test_fixtures.py [--out tests/fixtures/bundles]
 """
 import argparse
-import copy
+import io
 import json
 import os
 import shutil
 import sys
+import zipfile
 
 import torch
 
@@ -126,7 +128,21 @@ def write_json(path, obj):
 
 
 def save(module, path):
-    torch.jit.script(module).save(path)
+    """torch.jit.save without the *.debug_pkl records: they hold the path this script was run
+    by, and nothing loads them but error messages; without them the bytes depend on nothing
+    but the code and the torch version."""
+    buf = io.BytesIO()
+    torch.jit.save(torch.jit.script(module), buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zin, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            if info.filename.endswith(".debug_pkl"):
+                continue
+            zout.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)),
+                          zin.read(info.filename))
+    with open(path, "wb") as f:
+        f.write(out.getvalue())
 
 
 def fresh_dir(out, name):
@@ -144,7 +160,10 @@ TINY_FILES = {"denoiser": "../tiny/denoiser.pt", "classifier": "../tiny/classifi
 def write_bad_manifests(out):
     d = fresh_dir(out, "bad-no-manifest")
     with open(os.path.join(d, "README.md"), "w") as f:
-        f.write("This bundle has no manifest.json on purpose (tests/lib/test_bundle.cpp).\n")
+        f.write("<!-- SPDX-License-Identifier: MIT -->\n"
+                "<!-- Copyright 2026 The higfa authors -->\n"
+                "<!-- A test bundle without a manifest. -->\n"
+                "This bundle has no manifest.json on purpose (tests/lib/test_bundle.cpp).\n")
 
     d = fresh_dir(out, "bad-malformed-json")
     text = json.dumps(manifest("bad-malformed-json", **TINY_FILES), indent=2)
@@ -200,7 +219,6 @@ def main(argv=None):
     d = fresh_dir(args.out, "nan")
     save(NanDenoiser(), os.path.join(d, "denoiser.pt"))
     m = manifest("nan", classifier="../tiny/classifier.pt")
-    m["provenance"] = copy.deepcopy(m["provenance"])
     m["provenance"]["denoiser"] = "returns NaN everywhere"
     write_json(os.path.join(d, "manifest.json"), m)
 
