@@ -182,6 +182,10 @@ def write_bad_manifests(out):
     m["class_names"] = CLASS_NAMES[:2]
     write_json(os.path.join(fresh_dir(out, "bad-class-names"), "manifest.json"), m)
 
+    m = manifest("bad-latent", **TINY_FILES)
+    m["space"] = "latent"
+    write_json(os.path.join(fresh_dir(out, "bad-latent"), "manifest.json"), m)
+
     m = manifest("bad-missing-denoiser", classifier=TINY_FILES["classifier"])
     write_json(os.path.join(fresh_dir(out, "bad-missing-denoiser"), "manifest.json"), m)
 

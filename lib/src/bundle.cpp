@@ -22,7 +22,8 @@
 namespace higfa {
 namespace {
 
-using nlohmann::json;
+// Ordered, so that "provenance" is kept verbatim, in the manifest's key order.
+using json = nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
 std::string join_path(const std::string& dir, const std::string& file) {

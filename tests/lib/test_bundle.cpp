@@ -61,6 +61,8 @@ TEST(Bundle, TinyBundleLoadsAndExposesItsManifest) {
   EXPECT_EQ(m.classifier.height, 8);
   EXPECT_EQ(m.denoiser_file, "denoiser.pt");
   EXPECT_EQ(m.classifier_file, "classifier.pt");
+  EXPECT_EQ(m.provenance_json.rfind("{\"command\":", 0), 0u)
+      << m.provenance_json;  // key order kept
   EXPECT_CONTAINS(m.provenance_json, "make_test_fixtures.py");
   EXPECT_EQ(bundle.directory(), kBundles + "tiny");
   EXPECT_EQ(bundle.device(), torch::Device(torch::kCPU));
@@ -201,6 +203,13 @@ TEST(BundleErrors, ClassNamesLengthMismatchGivesBothCounts) {
   const std::string msg = load_error("bad-class-names");
   EXPECT_CONTAINS(msg, "bad-class-names/manifest.json");
   EXPECT_CONTAINS(msg, "\"class_names\": expected 3 names (num_classes), found 2");
+}
+
+TEST(BundleErrors, LatentBundleSaysItIsNotSupported) {
+  const std::string msg = load_error("bad-latent");
+  EXPECT_CONTAINS(msg, "bad-latent/manifest.json");
+  EXPECT_CONTAINS(msg, "\"space\": expected \"pixel\" (latent bundles need files.vae_decoder");
+  EXPECT_CONTAINS(msg, "found \"latent\"");
 }
 
 TEST(BundleErrors, MissingDenoiserFileNamesTheFile) {
