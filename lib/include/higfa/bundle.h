@@ -35,8 +35,8 @@ struct BundleManifest {
   std::vector<std::string> class_names;
   ContourOptions contour;  ///< contour parameters the denoiser was trained with
   ImageSpec classifier;    ///< the guidance classifier's input contract
-  std::string denoiser_file;
-  std::string classifier_file;
+  std::string denoiser_file;    ///< as "files.denoiser" gives it, relative to the bundle directory
+  std::string classifier_file;  ///< as "files.classifier" gives it
   std::string provenance_json;  ///< the "provenance" object, verbatim
 };
 
