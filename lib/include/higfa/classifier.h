@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+// Copyright 2026 The higfa authors
+// The fine-grained image classifier: batched preprocessing, one forward, softmax and top-k.
+#pragma once
+
+#include <higfa/bundle.h>
+#include <higfa/image.h>
+#include <torch/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace higfa {
+
+/// One image's classification.
+struct Classification {
+  std::vector<int> ids;       ///< the top-k class ids, highest probability first
+  std::vector<float> scores;  ///< their softmax probabilities, descending
+  std::vector<float> probs;   ///< softmax probability of every class (size num_classes)
+
+  /// Probability of `class_id`: from probs, else from the top-k, else -1 (unknown).
+  float score_of(int class_id) const;
+};
+
+/// A classifier together with the preprocessing its inputs need (ImageSpec). Copies share the
+/// module. classify() and classify_tensor() are thread-safe.
+class ImageClassifier {
+ public:
+  /// The bundle's classifier with its manifest's `classifier` spec and class names.
+  explicit ImageClassifier(const ModelBundle& bundle);
+
+  /// A standalone TorchScript classifier `module_path` (forward(x [B,C,H,W] f32) -> logits [B,K])
+  /// described by `spec_path` (JSON: "class_names", "resolution" [h, w], "channels",
+  /// "value_range" [lo, hi], "fit"; the last four may sit in an "input" object instead).
+  /// The module is probed with a batch of one. Throws ModelLoadError naming the file at fault.
+  static ImageClassifier load(const std::string& module_path, const std::string& spec_path,
+                              torch::Device device = torch::kCPU);
+
+  /// `module_path` with its extension replaced by ".json" ("judge.pt" -> "judge.json").
+  static std::string spec_path_for(const std::string& module_path);
+
+  const ImageSpec& spec() const;
+  const std::vector<std::string>& class_names() const;
+  int num_classes() const;
+  torch::Device device() const;
+
+  /// Class id of `name` (exact match), or -1.
+  int class_id(const std::string& name) const;
+
+  /// Frames (any size and PixelFormat; strides honoured) -> x [B,C,H,W] f32 on device(), converted
+  /// to the spec's channels and range and fitted to its resolution (pad background = range.lo).
+  /// Throws InvalidArgument for an empty vector or an invalid view.
+  torch::Tensor preprocess(const std::vector<ImageView>& frames) const;
+
+  /// Classifies all frames in one batched forward. `top_k` >= 1 is clamped to num_classes().
+  /// Throws InvalidArgument (bad frames, top_k < 1) or Error (non-finite logits from the model).
+  std::vector<Classification> classify(const std::vector<ImageView>& frames, int top_k) const;
+
+  /// Classifies x [B,C,H,W] f32 (any device) whose values are already in the spec's range and
+  /// whose C equals spec().channels; other H, W are fitted to the spec's resolution.
+  /// Throws InvalidArgument for a wrong rank or channel count, Error for non-finite logits.
+  std::vector<Classification> classify_tensor(const torch::Tensor& x, int top_k) const;
+
+ private:
+  struct Impl;
+  explicit ImageClassifier(std::shared_ptr<const Impl> impl);
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace higfa

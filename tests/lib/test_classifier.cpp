@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: MIT
+// Copyright 2026 The higfa authors
+// Tests of ImageClassifier (higfa/classifier.h) against analytic classifiers with a closed form.
+#include <gtest/gtest.h>
+#include <higfa/bundle.h>
+#include <higfa/classifier.h>
+#include <higfa/error.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#ifndef HIGFA_FIXTURES_DIR
+#error "HIGFA_FIXTURES_DIR must name tests/fixtures"
+#endif
+
+namespace {
+
+const std::string kFixtures = HIGFA_FIXTURES_DIR;
+const std::string kAnalytic = kFixtures + "/classifiers/analytic.pt";
+const std::string kTinyBundle = kFixtures + "/bundles/tiny";
+
+higfa::ImageClassifier load_analytic() {
+  return higfa::ImageClassifier::load(kAnalytic, higfa::ImageClassifier::spec_path_for(kAnalytic));
+}
+
+// The fixtures' closed form: logits_k = -10 * mean((x - mu_k)^2), mu_k = -0.5 + 0.5 k, x in
+// [-1, 1] from 8-bit v as v / 255 * 2 - 1; returns the softmax over 3 classes.
+std::vector<double> analytic_probs(const std::vector<double>& x) {
+  std::vector<double> logits(3), probs(3);
+  double max_logit = -1e30, sum = 0.0;
+  for (int k = 0; k < 3; ++k) {
+    double d = 0.0;
+    for (double v : x) d += (v - (-0.5 + 0.5 * k)) * (v - (-0.5 + 0.5 * k));
+    logits[k] = -10.0 * d / static_cast<double>(x.size());
+    max_logit = std::max(max_logit, logits[k]);
+  }
+  for (int k = 0; k < 3; ++k) sum += probs[k] = std::exp(logits[k] - max_logit);
+  for (double& p : probs) p /= sum;
+  return probs;
+}
+
+double to_range(std::uint8_t v) { return v / 255.0 * 2.0 - 1.0; }
+
+// An 8x8 GRAY8 frame; pixel (x, y) = base + x + 8 y (mod 256), `stride` >= 8 with junk padding.
+struct Frame {
+  std::vector<std::uint8_t> bytes;
+  higfa::ImageView view;
+  std::vector<double> values;  // the 64 pixels in the model range
+  Frame(int base, int stride = 8) : bytes(static_cast<std::size_t>(stride) * 8, 0xAB) {
+    for (int y = 0; y < 8; ++y)
+      for (int x = 0; x < 8; ++x) {
+        const auto v = static_cast<std::uint8_t>((base + x + 8 * y) & 0xFF);
+        bytes[static_cast<std::size_t>(y * stride + x)] = v;
+        values.push_back(to_range(v));
+      }
+    view = {bytes.data(), 8, 8, stride, higfa::PixelFormat::kGray8};
+  }
+};
+
+void expect_matches_formula(const higfa::Classification& c, const std::vector<double>& x) {
+  const auto want = analytic_probs(x);
+  ASSERT_EQ(c.probs.size(), 3u);
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(c.probs[k], want[k], 1e-5) << "class " << k;
+  for (std::size_t i = 0; i < c.ids.size(); ++i) EXPECT_FLOAT_EQ(c.scores[i], c.probs[c.ids[i]]);
+  for (std::size_t i = 1; i < c.scores.size(); ++i) EXPECT_GE(c.scores[i - 1], c.scores[i]);
+}
+
+TEST(ImageClassifier, StandaloneLoadReadsTheDescription) {
+  const auto clf = load_analytic();
+  EXPECT_EQ(clf.num_classes(), 3);
+  EXPECT_EQ(clf.class_names(), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(clf.spec().height, 8);
+  EXPECT_EQ(clf.spec().width, 8);
+  EXPECT_EQ(clf.spec().channels, 1);
+  EXPECT_FLOAT_EQ(clf.spec().range.lo, -1.0f);
+  EXPECT_EQ(clf.class_id("b"), 1);
+  EXPECT_EQ(clf.class_id("z"), -1);
+}
+
+TEST(ImageClassifier, TopKOrderingAndSoftmaxMatchTheAnalyticFormula) {
+  const auto clf = load_analytic();
+  // Constant frames at the prototypes mu_k: pixel value (mu_k + 1) / 2 * 255.
+  const std::uint8_t at_mu[3] = {64, 128, 191};
+  for (int k = 0; k < 3; ++k) {
+    std::vector<std::uint8_t> px(64, at_mu[k]);
+    const higfa::ImageView view{px.data(), 8, 8, 8, higfa::PixelFormat::kGray8};
+    const auto c = clf.classify({view}, 3).at(0);
+    EXPECT_EQ(c.ids.front(), k);
+    expect_matches_formula(c, std::vector<double>(64, to_range(at_mu[k])));
+  }
+  Frame ramp(40);
+  expect_matches_formula(clf.classify({ramp.view}, 2).at(0), ramp.values);
+}
+
+// The tiny bundle's classifier is the same closed form, with the manifest's classifier spec.
+TEST(ImageClassifier, BundleClassifierUsesTheManifestSpecAndMatchesTheFormula) {
+  const higfa::ImageClassifier clf(higfa::ModelBundle::load(kTinyBundle));
+  EXPECT_EQ(clf.class_names(), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(clf.spec().height, 8);
+  EXPECT_EQ(clf.spec().channels, 1);
+  Frame ramp(100), other(7, 11);
+  const auto out = clf.classify({ramp.view, other.view}, 3);
+  ASSERT_EQ(out.size(), 2u);
+  expect_matches_formula(out[0], ramp.values);
+  expect_matches_formula(out[1], other.values);
+}
+
+TEST(ImageClassifier, TopKIsClampedToTheNumberOfClasses) {
+  const auto clf = load_analytic();
+  Frame f(0);
+  EXPECT_EQ(clf.classify({f.view}, 1).at(0).ids.size(), 1u);
+  EXPECT_EQ(clf.classify({f.view}, 99).at(0).ids.size(), 3u);
+  EXPECT_THROW(clf.classify({f.view}, 0), higfa::InvalidArgument);
+}
+
+TEST(ImageClassifier, BatchEqualsOneByOne) {
+  const auto clf = load_analytic();
+  std::vector<Frame> frames;
+  for (int base : {0, 50, 100, 150, 200, 250}) frames.emplace_back(base);
+  std::vector<higfa::ImageView> views;
+  for (const auto& f : frames) views.push_back(f.view);
+  const auto batch = clf.classify(views, 3);
+  ASSERT_EQ(batch.size(), frames.size());
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const auto one = clf.classify({frames[i].view}, 3).at(0);
+    EXPECT_EQ(batch[i].ids, one.ids) << "frame " << i;
+    for (int k = 0; k < 3; ++k) EXPECT_NEAR(batch[i].probs[k], one.probs[k], 1e-6);
+  }
+}
+
+TEST(ImageClassifier, HonoursTheStride) {
+  const auto clf = load_analytic();
+  Frame packed(77), padded(77, 13);
+  const auto a = clf.classify({packed.view}, 3).at(0);
+  const auto b = clf.classify({padded.view}, 3).at(0);
+  EXPECT_EQ(a.ids, b.ids);
+  for (int k = 0; k < 3; ++k) EXPECT_FLOAT_EQ(a.probs[k], b.probs[k]);
+}
+
+TEST(ImageClassifier, ColourFramesAreConvertedToTheModelsChannels) {
+  const auto clf = load_analytic();
+  std::vector<std::uint8_t> grey(64, 128), rgb(64 * 3, 128);
+  const auto g = clf.classify({{grey.data(), 8, 8, 8, higfa::PixelFormat::kGray8}}, 3).at(0);
+  const auto c = clf.classify({{rgb.data(), 8, 8, 24, higfa::PixelFormat::kRgb}}, 3).at(0);
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(g.probs[k], c.probs[k], 1e-5);
+}
+
+TEST(ImageClassifier, ClassifyTensorMatchesClassifyAndFitsOtherSizes) {
+  const auto clf = load_analytic();
+  Frame f(10);
+  const auto from_frame = clf.classify({f.view}, 3).at(0);
+  const auto x = clf.preprocess({f.view});
+  ASSERT_EQ(x.sizes(), (torch::IntArrayRef{1, 1, 8, 8}));
+  const auto from_tensor = clf.classify_tensor(x, 3).at(0);
+  for (int k = 0; k < 3; ++k) EXPECT_FLOAT_EQ(from_frame.probs[k], from_tensor.probs[k]);
+  // A constant 16x16 image is scaled down to the same constant 8x8 image.
+  const auto big = clf.classify_tensor(torch::full({2, 1, 16, 16}, 0.25f), 3);
+  ASSERT_EQ(big.size(), 2u);
+  expect_matches_formula(big[1], std::vector<double>(64, 0.25));
+  EXPECT_THROW(clf.classify_tensor(torch::zeros({1, 3, 8, 8}), 3), higfa::InvalidArgument);
+  EXPECT_THROW(clf.classify_tensor(torch::zeros({1, 8, 8}), 3), higfa::InvalidArgument);
+}
+
+TEST(ImageClassifier, NonFiniteLogitsAreAnError) {
+  const auto clf = load_analytic();
+  EXPECT_THROW(clf.classify_tensor(torch::full({1, 1, 8, 8}, NAN), 1), higfa::Error);
+}
+
+TEST(ImageClassifier, EmptyOrInvalidFramesAreRejected) {
+  const auto clf = load_analytic();
+  EXPECT_THROW(clf.classify({}, 1), higfa::InvalidArgument);
+  std::vector<std::uint8_t> px(64);
+  EXPECT_THROW(clf.classify({{px.data(), 8, 8, 4, higfa::PixelFormat::kGray8}}, 1),
+               higfa::InvalidArgument);
+}
+
+// Each broken fixture fails at load with a ModelLoadError naming the file at fault.
+void expect_load_error(const std::string& stem, const std::string& names) {
+  const std::string pt = kFixtures + "/classifiers/" + stem + ".pt";
+  try {
+    higfa::ImageClassifier::load(pt, higfa::ImageClassifier::spec_path_for(pt));
+    FAIL() << stem << ": expected ModelLoadError";
+  } catch (const higfa::ModelLoadError& e) {
+    EXPECT_NE(std::string(e.what()).find(names), std::string::npos) << e.what();
+  }
+}
+
+TEST(ImageClassifier, ClassListThatMismatchesTheModuleNamesTheModule) {
+  expect_load_error("mismatch", "mismatch.pt");
+}
+
+TEST(ImageClassifier, CorruptModuleNamesTheModule) { expect_load_error("corrupt", "corrupt.pt"); }
+
+TEST(ImageClassifier, IncompleteDescriptionNamesTheFileAndKey) {
+  expect_load_error("badspec", "badspec.json");
+  expect_load_error("badspec", "\"channels\"");
+  expect_load_error("absent", "absent.json");
+}
+
+TEST(ImageClassifier, SpecPathReplacesTheExtension) {
+  EXPECT_EQ(higfa::ImageClassifier::spec_path_for("/m/judge.pt"), "/m/judge.json");
+  EXPECT_EQ(higfa::ImageClassifier::spec_path_for("/m.d/judge"), "/m.d/judge.json");
+}
+
+}  // namespace
