@@ -7,6 +7,7 @@
 #include <exception>
 #include <string>
 
+#include "gstconfidencefilter.h"
 #include "gstcontourextract.h"
 
 GST_DEBUG_CATEGORY_STATIC(higfa_library_debug);
@@ -51,6 +52,7 @@ static gboolean plugin_init(GstPlugin *plugin) {
   // One line per element.
   gboolean ok = FALSE;
   ok |= GST_ELEMENT_REGISTER(contourextract, plugin);
+  ok |= GST_ELEMENT_REGISTER(confidencefilter, plugin);
   return ok;
 }
 
