@@ -9,6 +9,8 @@
 
 #include "gstconfidencefilter.h"
 #include "gstcontourextract.h"
+#include "gstdatasetsink.h"
+#include "gstdatasetsrc.h"
 
 GST_DEBUG_CATEGORY_STATIC(higfa_library_debug);
 
@@ -53,6 +55,8 @@ static gboolean plugin_init(GstPlugin *plugin) {
   gboolean ok = FALSE;
   ok |= GST_ELEMENT_REGISTER(contourextract, plugin);
   ok |= GST_ELEMENT_REGISTER(confidencefilter, plugin);
+  ok |= GST_ELEMENT_REGISTER(datasetsrc, plugin);
+  ok |= GST_ELEMENT_REGISTER(datasetsink, plugin);
   return ok;
 }
 

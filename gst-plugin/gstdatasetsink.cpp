@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: MIT
+// Copyright 2026 The higfa authors
+// datasetsink: writes frames to out/<class>/<id>.png with one manifest.jsonl line each.
+
+/**
+ * SECTION:element-datasetsink
+ * @title: datasetsink
+ *
+ * Writes every frame as `<location>/<class dir>/<id>.png` and appends one line to
+ * `<location>/manifest.jsonl` with the file's path, id, class, source id, sample index, size and
+ * every field of the frame's label, provenance, classification and contour metas. The class is
+ * the provenance meta's, else the label meta's; a frame with neither is an error. The class dir
+ * is the class name with '/' replaced by '_'; the id is `<source id>-s<sample index>` for a
+ * generated frame, the source id for a real one, else a running counter, with a suffix where taken.
+ * Each file is renamed into place before its line is written, so the manifest never names a
+ * missing file, even after an error; it is fsynced at EOS and at stop. An existing non-empty
+ * manifest is an error unless #GstDatasetSink:overwrite (which removes the files it names first).
+ * Every #GstDatasetSink:progress-interval images an element message `higfa-progress` (count) is
+ * posted; at EOS `higfa-dataset-written` (location, manifest, count, class-names, class-counts).
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 datasetsrc location=data/samples bundle=models/fashion-mnist ! contourextract \
+ *   ! higfasampler bundle=models/fashion-mnist samples-per-image=2 \
+ *   ! fgclassifier bundle=models/fashion-mnist ! confidencefilter threshold=0.5 \
+ *   ! datasetsink location=out/augment
+ * ]|
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstdatasetsink.h"
+
+#include <gst/video/video.h>
+#include <higfa/dataset_writer.h>
+#include <higfa/image.h>
+
+#include <exception>
+#include <memory>
+#include <string>
+
+#include "gsthigfameta.h"
+
+GST_DEBUG_CATEGORY_STATIC(gst_dataset_sink_debug);
+#define GST_CAT_DEFAULT gst_dataset_sink_debug
+
+#define DEFAULT_PROP_LOCATION nullptr
+#define DEFAULT_PROP_OVERWRITE FALSE
+#define DEFAULT_PROP_PROGRESS_INTERVAL 1
+
+enum {
+  PROP_0,
+  PROP_LOCATION,
+  PROP_OVERWRITE,
+  PROP_PROGRESS_INTERVAL,
+  PROP_COUNT,
+};
+
+namespace {
+
+struct Settings {
+  std::string location;
+  bool overwrite = DEFAULT_PROP_OVERWRITE;
+  guint progress_interval = DEFAULT_PROP_PROGRESS_INTERVAL;
+};
+
+// The C++ state of one element; new'd in _init, deleted in _finalize.
+struct State {
+  Settings settings;  // object lock
+  guint64 count = 0;  // object lock
+  // Between start() and stop(), used by the streaming thread only.
+  std::unique_ptr<higfa::DatasetWriter> writer;
+  std::string location;
+  GstVideoInfo info;
+  higfa::PixelFormat format = higfa::PixelFormat::kGray8;
+  bool have_info = false;
+};
+
+}  // namespace
+
+struct _GstDatasetSink {
+  GstBaseSink parent;
+  State* state;
+};
+
+GST_ELEMENT_REGISTER_DEFINE(datasetsink, "datasetsink", GST_RANK_NONE, GST_TYPE_DATASET_SINK);
+
+G_DEFINE_TYPE(GstDatasetSink, gst_dataset_sink, GST_TYPE_BASE_SINK);
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
+    "sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE("{ GRAY8, RGB, BGR, RGBA, BGRx }")));
+
+static void gst_dataset_sink_set_property(GObject* object, guint prop_id, const GValue* value,
+                                          GParamSpec* pspec) {
+  GstDatasetSink* self = GST_DATASET_SINK(object);
+  GST_OBJECT_LOCK(self);
+  Settings& s = self->state->settings;
+  switch (prop_id) {
+    case PROP_LOCATION:
+      if (GST_STATE(self) > GST_STATE_READY) {
+        GST_WARNING_OBJECT(self, "location can only be set in the NULL or READY state");
+      } else {
+        const gchar* v = g_value_get_string(value);
+        s.location = v ? v : "";
+      }
+      break;
+    case PROP_OVERWRITE:
+      s.overwrite = g_value_get_boolean(value);
+      break;
+    case PROP_PROGRESS_INTERVAL:
+      s.progress_interval = g_value_get_uint(value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK(self);
+}
+
+static void gst_dataset_sink_get_property(GObject* object, guint prop_id, GValue* value,
+                                          GParamSpec* pspec) {
+  GstDatasetSink* self = GST_DATASET_SINK(object);
+  GST_OBJECT_LOCK(self);
+  const State& st = *self->state;
+  switch (prop_id) {
+    case PROP_LOCATION:
+      g_value_set_string(value, st.settings.location.empty() ? nullptr
+                                                             : st.settings.location.c_str());
+      break;
+    case PROP_OVERWRITE:
+      g_value_set_boolean(value, st.settings.overwrite);
+      break;
+    case PROP_PROGRESS_INTERVAL:
+      g_value_set_uint(value, st.settings.progress_interval);
+      break;
+    case PROP_COUNT:
+      g_value_set_uint64(value, st.count);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK(self);
+}
+
+static gboolean gst_dataset_sink_start(GstBaseSink* sink) {
+  GstDatasetSink* self = GST_DATASET_SINK(sink);
+  State& st = *self->state;
+  GST_OBJECT_LOCK(self);
+  const Settings s = st.settings;
+  st.count = 0;
+  GST_OBJECT_UNLOCK(self);
+  st.have_info = false;
+  if (s.location.empty()) {
+    GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
+                      ("No output directory: set the location property."), ("location is NULL"));
+    return FALSE;
+  }
+  try {
+    st.writer = std::make_unique<higfa::DatasetWriter>(s.location, s.overwrite);
+  } catch (const std::exception& e) {
+    GST_ELEMENT_ERROR(self, RESOURCE, OPEN_WRITE,
+                      ("Cannot write the dataset to \"%s\": %s", s.location.c_str(), e.what()),
+                      ("higfa::DatasetWriter: %s", e.what()));
+    return FALSE;
+  }
+  st.location = s.location;
+  return TRUE;
+}
+
+// Flushes and fsyncs the manifest; false (with an element error) if that fails.
+static bool close_writer(GstDatasetSink* self) {
+  State& st = *self->state;
+  if (!st.writer) {
+    return true;
+  }
+  try {
+    st.writer->close();
+    return true;
+  } catch (const std::exception& e) {
+    GST_ELEMENT_ERROR(self, RESOURCE, SYNC,
+                      ("Could not flush the manifest of \"%s\": %s", st.location.c_str(),
+                       e.what()),
+                      ("higfa::DatasetWriter::close: %s", e.what()));
+    return false;
+  }
+}
+
+static gboolean gst_dataset_sink_stop(GstBaseSink* sink) {
+  GstDatasetSink* self = GST_DATASET_SINK(sink);
+  const bool ok = close_writer(self);
+  self->state->writer.reset();
+  self->state->have_info = false;
+  return ok;
+}
+
+static gboolean gst_dataset_sink_set_caps(GstBaseSink* sink, GstCaps* caps) {
+  GstDatasetSink* self = GST_DATASET_SINK(sink);
+  State& st = *self->state;
+  GstVideoInfo info;
+  if (!gst_video_info_from_caps(&info, caps)) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+                      ("Invalid caps %" GST_PTR_FORMAT, static_cast<void*>(caps)), (nullptr));
+    return FALSE;
+  }
+  try {
+    st.format = higfa::parse_pixel_format(gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info)));
+  } catch (const std::exception& e) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Unsupported video format: %s", e.what()),
+                      ("higfa::parse_pixel_format: %s", e.what()));
+    return FALSE;
+  }
+  st.info = info;
+  st.have_info = true;
+  return TRUE;
+}
+
+// The manifest record of `buf` from its provenance and label metas; false if it has no class.
+static bool make_record(GstBuffer* buf, higfa::DatasetRecord* record) {
+  const GstHigfaProvenanceMeta* prov = gst_buffer_get_higfa_provenance_meta(buf);
+  const GstHigfaLabelMeta* label = gst_buffer_get_higfa_label_meta(buf);
+  if (prov && prov->class_name && *prov->class_name) {
+    record->class_name = prov->class_name;
+    record->class_id = prov->class_id;
+    record->source_id = prov->source_id ? prov->source_id : "";
+    record->sample_index = prov->sample_index;
+  } else if (label && label->class_name && *label->class_name) {
+    record->class_name = label->class_name;
+    record->class_id = label->class_id;
+    record->source_id = label->source_id ? label->source_id : "";
+  } else {
+    return false;
+  }
+  if (record->source_id.empty() && label && label->source_id) {
+    record->source_id = label->source_id;
+  }
+  gchar* json = gst_higfa_buffer_metas_to_json(buf);
+  record->fields_json = json;
+  g_free(json);
+  return true;
+}
+
+static void post_progress(GstDatasetSink* self, guint64 count) {
+  GstStructure* s = gst_structure_new("higfa-progress", "count", G_TYPE_UINT64, count, nullptr);
+  gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
+}
+
+static GstFlowReturn gst_dataset_sink_render(GstBaseSink* sink, GstBuffer* buf) {
+  GstDatasetSink* self = GST_DATASET_SINK(sink);
+  State& st = *self->state;
+  if (!st.have_info || !st.writer) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("No caps before the first frame."), (nullptr));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  higfa::DatasetRecord record;
+  if (!make_record(buf, &record)) {
+    GST_ELEMENT_ERROR(self, STREAM, FAILED,
+                      ("Frame without a class: it has no label or provenance meta with a class "
+                       "name (label the input, e.g. with datasetsrc or higfasampler class=NAME)."),
+                      ("buffer %" GST_PTR_FORMAT, static_cast<void*>(buf)));
+    return GST_FLOW_ERROR;
+  }
+  GstVideoFrame frame;
+  if (!gst_video_frame_map(&frame, &st.info, buf, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR(self, STREAM, FAILED, ("Could not map an input frame."), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  const higfa::ImageView view{static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
+                              GST_VIDEO_FRAME_WIDTH(&frame), GST_VIDEO_FRAME_HEIGHT(&frame),
+                              GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0), st.format};
+  try {
+    const higfa::WrittenImage w = st.writer->write(view, record);
+    GST_LOG_OBJECT(self, "wrote %s", w.path.c_str());
+  } catch (const std::exception& e) {
+    gst_video_frame_unmap(&frame);
+    GST_ELEMENT_ERROR(self, RESOURCE, WRITE,
+                      ("Could not write an image of class \"%s\" to \"%s\": %s",
+                       record.class_name.c_str(), st.location.c_str(), e.what()),
+                      ("higfa::DatasetWriter::write: %s", e.what()));
+    return GST_FLOW_ERROR;
+  }
+  gst_video_frame_unmap(&frame);
+  GST_OBJECT_LOCK(self);
+  const guint64 count = ++st.count;
+  const guint interval = st.settings.progress_interval;
+  GST_OBJECT_UNLOCK(self);
+  if (interval > 0 && count % interval == 0) {
+    post_progress(self, count);
+  }
+  return GST_FLOW_OK;
+}
+
+// The totals: location, manifest, count and the per-class counts as two parallel arrays.
+static void post_totals(GstDatasetSink* self) {
+  State& st = *self->state;
+  GValue names = G_VALUE_INIT;
+  GValue counts = G_VALUE_INIT;
+  gst_value_array_init(&names, 0);
+  gst_value_array_init(&counts, 0);
+  for (const auto& [name, n] : st.writer->class_counts()) {
+    GValue v = G_VALUE_INIT;
+    g_value_init(&v, G_TYPE_STRING);
+    g_value_set_string(&v, name.c_str());
+    gst_value_array_append_and_take_value(&names, &v);
+    GValue c = G_VALUE_INIT;
+    g_value_init(&c, G_TYPE_UINT64);
+    g_value_set_uint64(&c, n);
+    gst_value_array_append_and_take_value(&counts, &c);
+  }
+  GstStructure* s = gst_structure_new(
+      "higfa-dataset-written", "location", G_TYPE_STRING, st.location.c_str(), "manifest",
+      G_TYPE_STRING, st.writer->manifest_path().c_str(), "count", G_TYPE_UINT64,
+      static_cast<guint64>(st.writer->count()), nullptr);
+  gst_structure_take_value(s, "class-names", &names);
+  gst_structure_take_value(s, "class-counts", &counts);
+  gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
+}
+
+static gboolean gst_dataset_sink_event(GstBaseSink* sink, GstEvent* event) {
+  GstDatasetSink* self = GST_DATASET_SINK(sink);
+  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS && self->state->writer) {
+    if (close_writer(self)) {
+      post_totals(self);
+    } else {
+      gst_event_unref(event);
+      return FALSE;
+    }
+  }
+  return GST_BASE_SINK_CLASS(gst_dataset_sink_parent_class)->event(sink, event);
+}
+
+static void gst_dataset_sink_finalize(GObject* object) {
+  GstDatasetSink* self = GST_DATASET_SINK(object);
+  delete self->state;
+  self->state = nullptr;
+  G_OBJECT_CLASS(gst_dataset_sink_parent_class)->finalize(object);
+}
+
+static void install_properties(GObjectClass* gobject_class) {
+  const auto rw = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  const auto ready = static_cast<GParamFlags>(rw | GST_PARAM_MUTABLE_READY);
+  g_object_class_install_property(
+      gobject_class, PROP_LOCATION,
+      g_param_spec_string("location", "Location",
+                          "Output directory (created if missing) for <class dir>/<id>.png and "
+                          "manifest.jsonl; NULL: not set (the start fails)",
+                          DEFAULT_PROP_LOCATION, ready));
+  g_object_class_install_property(
+      gobject_class, PROP_OVERWRITE,
+      g_param_spec_boolean("overwrite", "Overwrite",
+                           "TRUE: replace an existing non-empty manifest.jsonl, removing the "
+                           "files it lists; FALSE: refuse to start on one",
+                           DEFAULT_PROP_OVERWRITE, ready));
+  g_object_class_install_property(
+      gobject_class, PROP_PROGRESS_INTERVAL,
+      g_param_spec_uint("progress-interval", "Progress interval",
+                        "Post a higfa-progress element message every this many images written, "
+                        "1 .. G_MAXUINT (0: never)",
+                        0, G_MAXUINT, DEFAULT_PROP_PROGRESS_INTERVAL,
+                        static_cast<GParamFlags>(rw | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property(
+      gobject_class, PROP_COUNT,
+      g_param_spec_uint64("count", "Count",
+                          "Images written since the start (0 before the first)", 0, G_MAXUINT64, 0,
+                          static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+}
+
+static void gst_dataset_sink_class_init(GstDatasetSinkClass* klass) {
+  GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
+  GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
+  GstBaseSinkClass* basesink_class = GST_BASE_SINK_CLASS(klass);
+
+  gobject_class->set_property = gst_dataset_sink_set_property;
+  gobject_class->get_property = gst_dataset_sink_get_property;
+  gobject_class->finalize = gst_dataset_sink_finalize;
+  install_properties(gobject_class);
+
+  gst_element_class_add_static_pad_template(element_class, &sink_template);
+  gst_element_class_set_static_metadata(
+      element_class, "Labelled dataset sink", "Sink/Video",
+      "Writes frames as an ImageFolder tree of PNG files with a JSONL manifest of their labels "
+      "and provenance",
+      "The higfa authors");
+
+  basesink_class->start = GST_DEBUG_FUNCPTR(gst_dataset_sink_start);
+  basesink_class->stop = GST_DEBUG_FUNCPTR(gst_dataset_sink_stop);
+  basesink_class->set_caps = GST_DEBUG_FUNCPTR(gst_dataset_sink_set_caps);
+  basesink_class->render = GST_DEBUG_FUNCPTR(gst_dataset_sink_render);
+  basesink_class->event = GST_DEBUG_FUNCPTR(gst_dataset_sink_event);
+
+  GST_DEBUG_CATEGORY_INIT(gst_dataset_sink_debug, "datasetsink", 0,
+                          "higfa labelled dataset sink");
+}
+
+static void gst_dataset_sink_init(GstDatasetSink* self) {
+  self->state = new State();
+  // A dataset has no timeline: write as fast as frames come.
+  gst_base_sink_set_sync(GST_BASE_SINK(self), FALSE);
+}

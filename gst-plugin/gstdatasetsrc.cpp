@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: MIT
+// Copyright 2026 The higfa authors
+// datasetsrc: decoded frames with a label meta from an ImageFolder tree or a CSV/JSONL manifest.
+
+/**
+ * SECTION:element-datasetsrc
+ * @title: datasetsrc
+ *
+ * Reads a labelled image dataset, either an ImageFolder tree (#GstDatasetSrc:location,
+ * `root/<class>/[subdirs/]<image>.png|jpg|...`) or a CSV/JSONL manifest of (path, label) rows
+ * (#GstDatasetSrc:manifest), and pushes each image as one decoded frame (GRAY8 for grey images,
+ * RGB for colour ones, at the image's own size, framerate 0/1; caps change with the image) with a
+ * #GstHigfaLabelMeta (class id, class name, file, source id, index). Frames carry no timestamps
+ * (a dataset has no timeline, so a synchronising sink never waits); the buffer offset counts the
+ * frames pushed. The class list is the #GstDatasetSrc:labels-file, the
+ * #GstDatasetSrc:bundle's classes, or else the sorted folder names (the sorted labels of a
+ * manifest); a folder matches a class whose name, or whose name with '/' replaced by '_', it
+ * equals. A label outside the class list fails the start. Image i of the sorted listing belongs to
+ * shard i % #GstDatasetSrc:shard-count. An unreadable file is a warning and a counted skip
+ * (#GstDatasetSrc:skipped), or an error with skip-unreadable=false. At the end comes EOS, or with
+ * #GstDatasetSrc:loop the first image again.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 datasetsrc location=data/samples bundle=models/fashion-mnist \
+ *   ! fgclassifier bundle=models/fashion-mnist ! confidencefilter threshold=0.5 \
+ *   ! datasetsink location=out/classify-filter
+ * ]|
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstdatasetsrc.h"
+
+#include <gst/video/video.h>
+#include <higfa/bundle.h>
+#include <higfa/dataset.h>
+
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "gsthigfameta.h"
+
+GST_DEBUG_CATEGORY_STATIC(gst_dataset_src_debug);
+#define GST_CAT_DEFAULT gst_dataset_src_debug
+
+#define DEFAULT_PROP_LOCATION nullptr
+#define DEFAULT_PROP_MANIFEST nullptr
+#define DEFAULT_PROP_LABELS_FILE nullptr
+#define DEFAULT_PROP_BUNDLE nullptr
+#define DEFAULT_PROP_SHARD_INDEX 0
+#define DEFAULT_PROP_SHARD_COUNT 1
+#define DEFAULT_PROP_LOOP FALSE
+#define DEFAULT_PROP_SKIP_UNREADABLE TRUE
+
+enum {
+  PROP_0,
+  PROP_LOCATION,
+  PROP_MANIFEST,
+  PROP_LABELS_FILE,
+  PROP_BUNDLE,
+  PROP_SHARD_INDEX,
+  PROP_SHARD_COUNT,
+  PROP_LOOP,
+  PROP_SKIP_UNREADABLE,
+  PROP_SKIPPED,
+  PROP_COUNT,
+};
+
+namespace {
+
+struct Settings {
+  std::string location;
+  std::string manifest;
+  std::string labels_file;
+  std::string bundle;
+  int shard_index = DEFAULT_PROP_SHARD_INDEX;
+  int shard_count = DEFAULT_PROP_SHARD_COUNT;
+  bool loop = DEFAULT_PROP_LOOP;
+  bool skip_unreadable = DEFAULT_PROP_SKIP_UNREADABLE;
+};
+
+// The C++ state of one element; new'd in _init, deleted in _finalize.
+struct State {
+  Settings settings;    // object lock
+  guint64 skipped = 0;  // object lock
+  guint64 count = 0;    // object lock: images in this shard, set in start()
+  // Set in start(); used by the streaming thread only.
+  std::vector<higfa::DatasetEntry> entries;
+  std::size_t next = 0;
+  bool pushed_this_pass = false;  // a loop over only unreadable files must still end
+  guint64 offset = 0;
+  GstVideoInfo info;
+  bool have_info = false;
+};
+
+}  // namespace
+
+struct _GstDatasetSrc {
+  GstPushSrc parent;
+  State* state;
+};
+
+GST_ELEMENT_REGISTER_DEFINE(datasetsrc, "datasetsrc", GST_RANK_NONE, GST_TYPE_DATASET_SRC);
+
+G_DEFINE_TYPE(GstDatasetSrc, gst_dataset_src, GST_TYPE_PUSH_SRC);
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS("video/x-raw, format = (string) { GRAY8, RGB }, width = (int) [ 1, max ], "
+                    "height = (int) [ 1, max ], framerate = (fraction) 0/1"));
+
+static std::string string_or_empty(const GValue* value) {
+  const gchar* s = g_value_get_string(value);
+  return s ? s : "";
+}
+
+static void set_string(GValue* value, const std::string& s) {
+  g_value_set_string(value, s.empty() ? nullptr : s.c_str());
+}
+
+static void gst_dataset_src_set_property(GObject* object, guint prop_id, const GValue* value,
+                                         GParamSpec* pspec) {
+  GstDatasetSrc* self = GST_DATASET_SRC(object);
+  if (GST_STATE(self) > GST_STATE_READY) {
+    GST_WARNING_OBJECT(self, "%s can only be set in the NULL or READY state", pspec->name);
+    return;
+  }
+  GST_OBJECT_LOCK(self);
+  Settings& s = self->state->settings;
+  switch (prop_id) {
+    case PROP_LOCATION:
+      s.location = string_or_empty(value);
+      break;
+    case PROP_MANIFEST:
+      s.manifest = string_or_empty(value);
+      break;
+    case PROP_LABELS_FILE:
+      s.labels_file = string_or_empty(value);
+      break;
+    case PROP_BUNDLE:
+      s.bundle = string_or_empty(value);
+      break;
+    case PROP_SHARD_INDEX:
+      s.shard_index = g_value_get_int(value);
+      break;
+    case PROP_SHARD_COUNT:
+      s.shard_count = g_value_get_int(value);
+      break;
+    case PROP_LOOP:
+      s.loop = g_value_get_boolean(value);
+      break;
+    case PROP_SKIP_UNREADABLE:
+      s.skip_unreadable = g_value_get_boolean(value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK(self);
+}
+
+static void gst_dataset_src_get_property(GObject* object, guint prop_id, GValue* value,
+                                         GParamSpec* pspec) {
+  GstDatasetSrc* self = GST_DATASET_SRC(object);
+  GST_OBJECT_LOCK(self);
+  const State& st = *self->state;
+  const Settings& s = st.settings;
+  switch (prop_id) {
+    case PROP_LOCATION:
+      set_string(value, s.location);
+      break;
+    case PROP_MANIFEST:
+      set_string(value, s.manifest);
+      break;
+    case PROP_LABELS_FILE:
+      set_string(value, s.labels_file);
+      break;
+    case PROP_BUNDLE:
+      set_string(value, s.bundle);
+      break;
+    case PROP_SHARD_INDEX:
+      g_value_set_int(value, s.shard_index);
+      break;
+    case PROP_SHARD_COUNT:
+      g_value_set_int(value, s.shard_count);
+      break;
+    case PROP_LOOP:
+      g_value_set_boolean(value, s.loop);
+      break;
+    case PROP_SKIP_UNREADABLE:
+      g_value_set_boolean(value, s.skip_unreadable);
+      break;
+    case PROP_SKIPPED:
+      g_value_set_uint64(value, st.skipped);
+      break;
+    case PROP_COUNT:
+      g_value_set_uint64(value, st.count);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK(self);
+}
+
+// The class list a bundle imposes, or none; false (with an element error) if it cannot be read.
+static bool bundle_classes(GstDatasetSrc* self, const std::string& bundle,
+                           std::vector<std::string>* classes) {
+  if (bundle.empty()) {
+    return true;
+  }
+  try {
+    *classes = higfa::load_manifest(bundle).class_names;
+    return true;
+  } catch (const std::exception& e) {
+    GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
+                      ("Could not read the class list of the model bundle \"%s\": %s",
+                       bundle.c_str(), e.what()),
+                      ("higfa::load_manifest: %s", e.what()));
+    return false;
+  }
+}
+
+static gboolean gst_dataset_src_start(GstBaseSrc* src) {
+  GstDatasetSrc* self = GST_DATASET_SRC(src);
+  State& st = *self->state;
+  GST_OBJECT_LOCK(self);
+  const Settings s = st.settings;
+  st.skipped = 0;
+  st.count = 0;
+  GST_OBJECT_UNLOCK(self);
+  st.entries.clear();
+  st.next = 0;
+  st.offset = 0;
+  st.pushed_this_pass = false;
+  st.have_info = false;
+
+  if (s.location.empty() == s.manifest.empty()) {
+    GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
+                      ("Set exactly one of location (an ImageFolder root directory) and manifest "
+                       "(a CSV or JSONL file)."),
+                      ("location \"%s\", manifest \"%s\"", s.location.c_str(), s.manifest.c_str()));
+    return FALSE;
+  }
+  std::vector<std::string> classes;
+  if (!bundle_classes(self, s.bundle, &classes)) {
+    return FALSE;
+  }
+  higfa::Dataset ds;
+  try {
+    ds = higfa::open_dataset({s.location, s.manifest, s.labels_file, classes});
+    st.entries = higfa::shard_entries(ds.entries, s.shard_index, s.shard_count);
+  } catch (const std::exception& e) {
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Cannot read the dataset: %s", e.what()),
+                      ("higfa::open_dataset / higfa::shard_entries: %s", e.what()));
+    return FALSE;
+  }
+  if (ds.entries.empty()) {
+    GST_ELEMENT_WARNING(self, RESOURCE, NOT_FOUND,
+                        ("The dataset \"%s\" holds no image.",
+                         (s.location.empty() ? s.manifest : s.location).c_str()),
+                        (nullptr));
+  }
+  GST_INFO_OBJECT(self, "%zu images in %zu classes; shard %d of %d has %zu", ds.entries.size(),
+                  ds.class_names.size(), s.shard_index, s.shard_count, st.entries.size());
+  GST_OBJECT_LOCK(self);
+  st.count = st.entries.size();
+  GST_OBJECT_UNLOCK(self);
+  return TRUE;
+}
+
+static gboolean gst_dataset_src_stop(GstBaseSrc* src) {
+  State& st = *GST_DATASET_SRC(src)->state;
+  st.entries.clear();
+  st.entries.shrink_to_fit();
+  st.have_info = false;
+  return TRUE;
+}
+
+static gboolean gst_dataset_src_is_seekable(GstBaseSrc*) { return FALSE; }
+
+// Caps follow the decoded images (set in create()), so there is nothing to agree on before the
+// first one; later, a reconfigure re-sends the current caps.
+static gboolean gst_dataset_src_negotiate(GstBaseSrc* src) {
+  State& st = *GST_DATASET_SRC(src)->state;
+  if (!st.have_info) {
+    return TRUE;
+  }
+  GstCaps* caps = gst_video_info_to_caps(&st.info);
+  const gboolean ok = gst_base_src_set_caps(src, caps);
+  gst_caps_unref(caps);
+  return ok;
+}
+
+// Sets new caps when the image's format or size differs from the current ones.
+static GstFlowReturn ensure_caps(GstDatasetSrc* self, const higfa::DecodedImage& img,
+                                 const std::string& path) {
+  State& st = *self->state;
+  const GstVideoFormat format =
+      img.format == higfa::PixelFormat::kGray8 ? GST_VIDEO_FORMAT_GRAY8 : GST_VIDEO_FORMAT_RGB;
+  if (st.have_info && GST_VIDEO_INFO_FORMAT(&st.info) == format &&
+      GST_VIDEO_INFO_WIDTH(&st.info) == img.width && GST_VIDEO_INFO_HEIGHT(&st.info) == img.height) {
+    return GST_FLOW_OK;
+  }
+  GstVideoInfo info;
+  gst_video_info_set_format(&info, format, static_cast<guint>(img.width),
+                            static_cast<guint>(img.height));
+  GST_VIDEO_INFO_FPS_N(&info) = 0;
+  GST_VIDEO_INFO_FPS_D(&info) = 1;
+  GstCaps* caps = gst_video_info_to_caps(&info);
+  GstPad* pad = GST_BASE_SRC_PAD(self);
+  const gboolean ok = gst_pad_peer_query_accept_caps(pad, caps) &&
+                      gst_base_src_set_caps(GST_BASE_SRC(self), caps);
+  if (!ok) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
+                      ("Downstream does not accept %s frames of %dx%d (the image \"%s\").",
+                       gst_video_format_to_string(format), img.width, img.height, path.c_str()),
+                      ("caps %" GST_PTR_FORMAT " not accepted", static_cast<void*>(caps)));
+    gst_caps_unref(caps);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  gst_caps_unref(caps);
+  st.info = info;
+  st.have_info = true;
+  return GST_FLOW_OK;
+}
+
+// A buffer holding `img` in the current caps' layout, with the entry's label.
+static GstBuffer* make_buffer(State& st, higfa::DecodedImage& img,
+                              const higfa::DatasetEntry& e) {
+  GstBuffer* buf = gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&st.info), nullptr);
+  GstVideoFrame frame;
+  if (!gst_video_frame_map(&frame, &st.info, buf, GST_MAP_WRITE)) {
+    gst_buffer_unref(buf);
+    return nullptr;
+  }
+  const higfa::ImageView src = img.view();
+  const std::size_t row = static_cast<std::size_t>(src.stride);
+  auto* dst = static_cast<guint8*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0));
+  const gint dst_stride = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0);
+  for (int y = 0; y < src.height; ++y) {
+    std::memcpy(dst + static_cast<std::ptrdiff_t>(y) * dst_stride,
+                src.data + static_cast<std::ptrdiff_t>(y) * src.stride, row);
+  }
+  gst_video_frame_unmap(&frame);
+  GST_BUFFER_PTS(buf) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DTS(buf) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION(buf) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_OFFSET(buf) = st.offset;
+  GST_BUFFER_OFFSET_END(buf) = st.offset + 1;
+  ++st.offset;
+  gst_buffer_add_higfa_label_meta(buf, e.class_id, e.label.c_str(), e.path.c_str(),
+                                  e.source_id.c_str(), e.index);
+  return buf;
+}
+
+// Counts an unreadable file as skipped (a warning), or fails the stream; true means skip it.
+static bool skip_unreadable(GstDatasetSrc* self, const std::string& path, const char* why) {
+  GST_OBJECT_LOCK(self);
+  const bool skip = self->state->settings.skip_unreadable;
+  if (skip) {
+    ++self->state->skipped;
+  }
+  GST_OBJECT_UNLOCK(self);
+  if (skip) {
+    GST_ELEMENT_WARNING(self, RESOURCE, READ, ("Skipped the unreadable image \"%s\".", path.c_str()),
+                        ("higfa::decode_image: %s", why));
+  } else {
+    GST_ELEMENT_ERROR(self, RESOURCE, READ,
+                      ("Could not read the image \"%s\" (set skip-unreadable=true to skip such "
+                       "files).",
+                       path.c_str()),
+                      ("higfa::decode_image: %s", why));
+  }
+  return skip;
+}
+
+static GstFlowReturn gst_dataset_src_create(GstPushSrc* src, GstBuffer** outbuf) {
+  GstDatasetSrc* self = GST_DATASET_SRC(src);
+  State& st = *self->state;
+  for (;;) {
+    if (st.next >= st.entries.size()) {
+      GST_OBJECT_LOCK(self);
+      const bool loop = st.settings.loop;
+      GST_OBJECT_UNLOCK(self);
+      if (!loop || !st.pushed_this_pass) {
+        return GST_FLOW_EOS;
+      }
+      st.next = 0;
+      st.pushed_this_pass = false;
+    }
+    const higfa::DatasetEntry& e = st.entries[st.next++];
+    higfa::DecodedImage img;
+    try {
+      img = higfa::decode_image(e.path);
+    } catch (const std::exception& ex) {
+      if (skip_unreadable(self, e.path, ex.what())) {
+        continue;
+      }
+      return GST_FLOW_ERROR;
+    }
+    const GstFlowReturn ret = ensure_caps(self, img, e.path);
+    if (ret != GST_FLOW_OK) {
+      return ret;
+    }
+    *outbuf = make_buffer(st, img, e);
+    if (*outbuf == nullptr) {
+      GST_ELEMENT_ERROR(self, CORE, FAILED, ("Could not map an output buffer."), (nullptr));
+      return GST_FLOW_ERROR;
+    }
+    st.pushed_this_pass = true;
+    return GST_FLOW_OK;
+  }
+}
+
+static void gst_dataset_src_finalize(GObject* object) {
+  GstDatasetSrc* self = GST_DATASET_SRC(object);
+  delete self->state;
+  self->state = nullptr;
+  G_OBJECT_CLASS(gst_dataset_src_parent_class)->finalize(object);
+}
+
+static void install_properties(GObjectClass* gobject_class) {
+  const auto ready = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                              GST_PARAM_MUTABLE_READY);
+  const auto readonly = static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_property(
+      gobject_class, PROP_LOCATION,
+      g_param_spec_string("location", "Location",
+                          "Root directory of an ImageFolder tree root/<class>/<image>; NULL: use "
+                          "manifest (exactly one of the two is set)",
+                          DEFAULT_PROP_LOCATION, ready));
+  g_object_class_install_property(
+      gobject_class, PROP_MANIFEST,
+      g_param_spec_string("manifest", "Manifest",
+                          "CSV (path,label; .csv) or JSONL ({\"path\", \"label\"} per line) file "
+                          "listing the images, paths relative to its directory; NULL: use location",
+                          DEFAULT_PROP_MANIFEST, ready));
+  g_object_class_install_property(
+      gobject_class, PROP_LABELS_FILE,
+      g_param_spec_string("labels-file", "Labels file",
+                          "Text file with one class name per line in class-id order; NULL: the "
+                          "bundle's classes, else the sorted folder names (manifest: labels)",
+                          DEFAULT_PROP_LABELS_FILE, ready));
+  g_object_class_install_property(
+      gobject_class, PROP_BUNDLE,
+      g_param_spec_string("bundle", "Model bundle",
+                          "Model bundle directory whose manifest.json class list the labels must "
+                          "belong to (class ids follow it); NULL: no model check",
+                          DEFAULT_PROP_BUNDLE, ready));
+  g_object_class_install_property(
+      gobject_class, PROP_SHARD_INDEX,
+      g_param_spec_int("shard-index", "Shard index",
+                       "This source's shard, 0 .. shard-count - 1: it reads the images i of the "
+                       "sorted listing with i % shard-count == shard-index (0: the first shard)",
+                       0, G_MAXINT - 1, DEFAULT_PROP_SHARD_INDEX, ready));
+  g_object_class_install_property(
+      gobject_class, PROP_SHARD_COUNT,
+      g_param_spec_int("shard-count", "Shard count",
+                       "Number of shards the dataset is split into, 1 .. G_MAXINT (1: no sharding)",
+                       1, G_MAXINT, DEFAULT_PROP_SHARD_COUNT, ready));
+  g_object_class_install_property(
+      gobject_class, PROP_LOOP,
+      g_param_spec_boolean("loop", "Loop",
+                           "Start again from the first image at the end instead of sending EOS "
+                           "(bound the run with num-buffers)",
+                           DEFAULT_PROP_LOOP, ready));
+  g_object_class_install_property(
+      gobject_class, PROP_SKIP_UNREADABLE,
+      g_param_spec_boolean("skip-unreadable", "Skip unreadable",
+                           "TRUE: an unreadable, empty, truncated or corrupt file is a warning and "
+                           "a counted skip; FALSE: it is an error that stops the stream",
+                           DEFAULT_PROP_SKIP_UNREADABLE, ready));
+  g_object_class_install_property(
+      gobject_class, PROP_SKIPPED,
+      g_param_spec_uint64("skipped", "Skipped",
+                          "Unreadable files skipped since the start (images, 0 .. count)", 0,
+                          G_MAXUINT64, 0, readonly));
+  g_object_class_install_property(
+      gobject_class, PROP_COUNT,
+      g_param_spec_uint64("count", "Count",
+                          "Images in this shard, listed at the start (0 before the start or for "
+                          "an empty shard)",
+                          0, G_MAXUINT64, 0, readonly));
+}
+
+static void gst_dataset_src_class_init(GstDatasetSrcClass* klass) {
+  GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
+  GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
+  GstBaseSrcClass* basesrc_class = GST_BASE_SRC_CLASS(klass);
+  GstPushSrcClass* pushsrc_class = GST_PUSH_SRC_CLASS(klass);
+
+  gobject_class->set_property = gst_dataset_src_set_property;
+  gobject_class->get_property = gst_dataset_src_get_property;
+  gobject_class->finalize = gst_dataset_src_finalize;
+  install_properties(gobject_class);
+
+  gst_element_class_add_static_pad_template(element_class, &src_template);
+  gst_element_class_set_static_metadata(
+      element_class, "Labelled dataset source", "Source/Video",
+      "Reads an ImageFolder tree or a CSV/JSONL manifest of labelled images as decoded frames "
+      "with a label meta",
+      "The higfa authors");
+
+  basesrc_class->start = GST_DEBUG_FUNCPTR(gst_dataset_src_start);
+  basesrc_class->stop = GST_DEBUG_FUNCPTR(gst_dataset_src_stop);
+  basesrc_class->is_seekable = GST_DEBUG_FUNCPTR(gst_dataset_src_is_seekable);
+  basesrc_class->negotiate = GST_DEBUG_FUNCPTR(gst_dataset_src_negotiate);
+  pushsrc_class->create = GST_DEBUG_FUNCPTR(gst_dataset_src_create);
+
+  GST_DEBUG_CATEGORY_INIT(gst_dataset_src_debug, "datasetsrc", 0, "higfa labelled dataset source");
+}
+
+static void gst_dataset_src_init(GstDatasetSrc* self) {
+  self->state = new State();
+  gst_base_src_set_format(GST_BASE_SRC(self), GST_FORMAT_TIME);
+  gst_base_src_set_live(GST_BASE_SRC(self), FALSE);
+}
