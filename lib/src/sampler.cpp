@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: MIT
+// Copyright 2026 The higfa authors
+// The HiGFA sampling loop (design §4): staged CFG, contour and classifier guidance over a bundle.
+#include <higfa/sampler.h>
+
+#include <higfa/error.h>
+#include <higfa/log.h>
+#include <higfa/seed.h>
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <c10/core/GradMode.h>
+#include <torch/csrc/autograd/autograd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+
+// Notation (design §4; diffusers' names where they exist):
+//   S          num_inference_steps; i the step index in the full schedule, t = timesteps[i]
+//   ρ          fine_stage; the final stage is i >= S − round(ρ·S)
+//   ᾱ_t        alphas_cumprod[t]
+//   ε(x,t,c,k,s) the denoiser's noise prediction; c = y (the class) or ∅ (null_class),
+//              k the transformed contour, s its strength
+//   ε̂          the CFG combination ε_∅ + w_y·(ε_y − ε_∅)
+//   x̂0         (x_t − sqrt(1−ᾱ_t)·ε̂) / sqrt(ᾱ_t), the predicted clean image
+//   c          p_y = softmax(f(x̂0))_y, the guidance classifier's confidence in y
+//   g          ∇_{x_t} log p_y(x̂0(x_t))
+//   ε̃          ε̂ − sqrt(1−ᾱ_t)·w_cls(c)·g, what the scheduler steps with
+//
+// When c is measured (the paper does not specify it; this is ours): text and contour strengths
+// of final-stage step i are modulated by the c of step i − 1's x̂0, because the contour strength
+// enters the denoiser before step i's x̂0 exists; the classifier weight and gate of step i use the
+// c measured on step i's own x̂0, in the same classifier forward that gives g. On the first final
+// step the previous x̂0 is the last early step's (an extra classifier call); if the run starts in
+// the final stage (img2img), an unmodulated first pass gives it (an extra denoiser call).
+
+namespace higfa {
+namespace {
+
+// A sample's contour-transform seed: a second stream from the sample seed, so that the transform
+// and the initial noise (the torch generator seeded with the seed itself) are independent.
+std::uint64_t transform_seed(std::uint64_t seed) { return splitmix64(seed); }
+
+bool uses_contour(GuidanceMode mode) { return mode != GuidanceMode::kCfg; }
+bool uses_classifier(GuidanceMode mode) {
+  return mode == GuidanceMode::kHigfa || mode == GuidanceMode::kHigfaFixed;
+}
+
+torch::Tensor per_sample(const std::vector<double>& values, const torch::Device& device) {
+  std::vector<float> f(values.begin(), values.end());
+  return torch::tensor(f, torch::TensorOptions().dtype(torch::kFloat)).to(device);
+}
+
+std::vector<double> to_vector(const torch::Tensor& t) {
+  const torch::Tensor c = t.detach().to(torch::kCPU, torch::kDouble).contiguous();
+  return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+}
+
+// The classifier term of one final-stage step, per sample.
+struct ClassifierTerm {
+  torch::Tensor eps_hat;           // ε̂ (detached)
+  std::vector<double> confidence;  // c on this step's x̂0
+  std::vector<double> weight;      // w_cls(c), 0 where gated
+  std::vector<double> grad_norm;   // ||g|| before clipping, −1 where not computed
+  torch::Tensor correction;        // sqrt(1−ᾱ_t)·w_cls(c)·g, or undefined
+};
+
+// One sample() call: the batch's state and the loop.
+class SamplingRun {
+ public:
+  SamplingRun(const ModelBundle& bundle, const SamplerOptions& options, SamplerStats& stats,
+              const std::vector<SampleRequest>& batch);
+  std::vector<SampleResult> run(const StepCallback& on_step);
+
+ private:
+  void prepare_sample(std::size_t b, std::vector<torch::Tensor>& noise,
+                      std::vector<torch::Tensor>& contours);
+  torch::Tensor fit_contour(const torch::Tensor& contour) const;
+  torch::Tensor initial_sample(const std::vector<torch::Tensor>& noise, int t_start);
+  torch::Tensor guided_epsilon(const torch::Tensor& x, std::int64_t t,
+                               const std::vector<double>& text, const std::vector<double>& contour);
+  torch::Tensor predict_x0(const torch::Tensor& x, const torch::Tensor& eps, double ab) const;
+  std::vector<double> measure(const torch::Tensor& x0);
+  std::vector<double> classifier_weights(const std::vector<double>& confidence) const;
+  ClassifierTerm classifier_term(std::int64_t t, const std::vector<double>& text,
+                                 const std::vector<double>& contour);
+  void modulation_confidence(std::int64_t t);
+  void advance(const torch::Tensor& eps, std::int64_t t);
+  void step(int i);
+  void finish();
+
+  const ModelBundle& bundle_;
+  const SamplerOptions& opt_;
+  SamplerStats& stats_;
+  const std::vector<SampleRequest>& batch_;
+  const BundleManifest& manifest_;
+  const std::int64_t b_;
+  const torch::Device device_;
+  std::unique_ptr<Scheduler> scheduler_;
+  int first_fine_ = 0;
+  int t_start_ = 0;  // the first step run (img2img skips the ones before)
+  std::vector<at::Generator> generators_;
+  std::vector<SampleResult> results_;
+  std::vector<double> contour_scale_;  // s_k, or 0 for a sample without contour
+  torch::Tensor labels_;               // y [B] i64
+  torch::Tensor cond2_;                // [∅ × B; y] [2B] i64
+  torch::Tensor contour2_;             // [k; k] [2B, 1, H, W] f32
+  torch::Tensor x_;                    // x_t [B, C, H, W] f32
+  torch::Tensor x0_prev_;              // x̂0 of the previous step's ε̂, when the next one needs it
+  std::vector<double> confidence_;     // c of the previous final-stage step; empty if none
+};
+
+SamplingRun::SamplingRun(const ModelBundle& bundle, const SamplerOptions& options,
+                         SamplerStats& stats, const std::vector<SampleRequest>& batch)
+    : bundle_(bundle),
+      opt_(options),
+      stats_(stats),
+      batch_(batch),
+      manifest_(bundle.manifest()),
+      b_(static_cast<std::int64_t>(batch.size())),
+      device_(bundle.device()) {
+  // The guidance is done in ε space whatever the model predicts; the scheduler steps with ε.
+  SchedulerConfig config = manifest_.scheduler;
+  config.prediction_type = PredictionType::kEpsilon;
+  scheduler_ = make_scheduler(opt_.scheduler, config);
+  scheduler_->set_timesteps(opt_.num_inference_steps);
+  const int steps = scheduler_->num_inference_steps();
+  first_fine_ = steps - static_cast<int>(std::llround(opt_.fine_stage * steps));
+
+  std::vector<torch::Tensor> noise, contours;
+  std::vector<std::int64_t> labels;
+  for (std::size_t b = 0; b < batch.size(); ++b) {
+    prepare_sample(b, noise, contours);
+    labels.push_back(batch[b].class_id);
+  }
+  labels_ = torch::tensor(labels, torch::TensorOptions().dtype(torch::kLong)).to(device_);
+  cond2_ = at::cat({at::full_like(labels_, manifest_.null_class), labels_});
+  const torch::Tensor k = at::stack(contours).to(device_);
+  contour2_ = at::cat({k, k});
+  t_start_ = steps - std::min(static_cast<int>(opt_.strength * steps), steps);
+  x_ = initial_sample(noise, t_start_);
+}
+
+// Validates one request and draws everything random about it from its seed alone.
+void SamplingRun::prepare_sample(std::size_t b, std::vector<torch::Tensor>& noise,
+                                 std::vector<torch::Tensor>& contours) {
+  const SampleRequest& r = batch_[b];
+  const std::string which = "sample request " + std::to_string(b) + ": ";
+  if (r.class_id < 0 || r.class_id >= manifest_.num_classes) {
+    throw InvalidArgument(which + "class id must be in [0, " +
+                          std::to_string(manifest_.num_classes) + "), got " +
+                          std::to_string(r.class_id));
+  }
+  const ImageSpec& spec = manifest_.image;
+  if (r.contour.defined() && (r.contour.dim() != 2 || r.contour.numel() == 0)) {
+    throw InvalidArgument(which + "contour must be [H, W], got " +
+                          std::to_string(r.contour.dim()) + "-d");
+  }
+  if (opt_.strength < 1.0 &&
+      (!r.source.defined() || r.source.dim() != 3 || r.source.size(0) != spec.channels)) {
+    throw InvalidArgument(which + "strength < 1 (img2img) needs a source [" +
+                          std::to_string(spec.channels) + ", H, W]");
+  }
+  SampleResult result;
+  result.class_id = r.class_id;
+  result.seed = r.seed;
+  generators_.push_back(at::make_generator<at::CPUGeneratorImpl>(r.seed));
+  noise.push_back(at::randn({spec.channels, spec.height, spec.width}, generators_.back(),
+                            torch::TensorOptions().dtype(torch::kFloat)));
+  torch::Tensor k = at::zeros({spec.height, spec.width}, torch::kFloat);
+  result.contour_used = uses_contour(opt_.mode) && r.contour.defined();
+  if (result.contour_used) {
+    k = fit_contour(r.contour);
+    if (opt_.transform_contour) {
+      result.transform = draw_contour_transform(opt_.transform, transform_seed(r.seed));
+      k = apply_contour_transform(k, result.transform);
+    }
+  } else if (uses_contour(opt_.mode)) {
+    log(LogLevel::kDebug, which + "no contour: sampling without contour guidance");
+  }
+  contour_scale_.push_back(result.contour_used ? opt_.contour_scale : 0.0);
+  contours.push_back(k.unsqueeze(0));
+  results_.push_back(std::move(result));
+}
+
+torch::Tensor SamplingRun::fit_contour(const torch::Tensor& contour) const {
+  const ImageSpec& spec = manifest_.image;
+  const torch::Tensor k = contour.detach().to(torch::kCPU, torch::kFloat).clamp(0.0, 1.0);
+  return fit_to_resolution(k.unsqueeze(0).unsqueeze(0), spec.height, spec.width, spec.fit, 0.0f)
+      .reshape({spec.height, spec.width})
+      .contiguous();
+}
+
+// Design §4.2: pure noise, or the source noised to timesteps[t_start] (diffusers' img2img: the
+// first S − int(strength·S) steps are skipped).
+torch::Tensor SamplingRun::initial_sample(const std::vector<torch::Tensor>& noise, int t_start) {
+  const torch::Tensor n = at::stack(noise).to(device_);
+  if (t_start == 0) return n;
+  const ImageSpec& spec = manifest_.image;
+  std::vector<torch::Tensor> sources;
+  for (const SampleRequest& r : batch_) {
+    const torch::Tensor s = r.source.detach().to(torch::kCPU, torch::kFloat).unsqueeze(0);
+    sources.push_back(fit_to_resolution(s, spec.height, spec.width, spec.fit, spec.range.lo));
+  }
+  const torch::Tensor x0 = at::cat(sources).to(device_);
+  const std::int64_t t = scheduler_->timesteps()[static_cast<std::size_t>(t_start)];
+  return scheduler_->add_noise(x0, n, at::full({b_}, t, torch::kLong).to(device_));
+}
+
+// Design §4.3: ε̂ = ε(x,t,∅,k,s) + w_y·(ε(x,t,y,k,s) − ε(x,t,∅,k,s)), both passes in one call.
+torch::Tensor SamplingRun::guided_epsilon(const torch::Tensor& x, std::int64_t t,
+                                          const std::vector<double>& text,
+                                          const std::vector<double>& contour) {
+  const torch::Tensor x2 = at::cat({x, x});
+  const torch::Tensor t2 = at::full({2 * b_}, t, torch::kLong).to(device_);
+  const torch::Tensor s = per_sample(contour, device_);
+  torch::Tensor e = bundle_.denoise(x2, t2, cond2_, contour2_, at::cat({s, s}));
+  ++stats_.denoiser_calls;
+  if (e.sizes() != x2.sizes()) {
+    throw Error("denoiser: expected an output of the input's shape [2B, C, H, W]");
+  }
+  if (manifest_.scheduler.prediction_type == PredictionType::kVPrediction) {
+    const double ab = scheduler_->alpha_prod(t);
+    e = std::sqrt(ab) * e + std::sqrt(1.0 - ab) * x2;  // ε = sqrt(ᾱ)·v + sqrt(1−ᾱ)·x_t
+  }
+  const torch::Tensor eps_u = e.narrow(0, 0, b_);
+  const torch::Tensor eps_c = e.narrow(0, b_, b_);
+  return eps_u + per_sample(text, device_).view({-1, 1, 1, 1}) * (eps_c - eps_u);
+}
+
+torch::Tensor SamplingRun::predict_x0(const torch::Tensor& x, const torch::Tensor& eps,
+                                      double ab) const {
+  return (x - std::sqrt(1.0 - ab) * eps) / std::sqrt(ab);
+}
+
+std::vector<double> SamplingRun::measure(const torch::Tensor& x0) {
+  ++stats_.classifier_calls;
+  return to_vector(class_log_probability(bundle_, x0, labels_).exp());
+}
+
+// Design §4.4: w_cls(c) = w_cls·(lo + (hi − lo)(1 − c)^γ) where c < gate (higfa); w_cls (fixed).
+std::vector<double> SamplingRun::classifier_weights(const std::vector<double>& confidence) const {
+  std::vector<double> w(confidence.size(), opt_.classifier_scale);
+  if (opt_.mode != GuidanceMode::kHigfa) return w;
+  for (std::size_t b = 0; b < w.size(); ++b) {
+    w[b] = confidence[b] < opt_.classifier_gate
+               ? modulate(opt_.classifier_scale, opt_.classifier_modulation, confidence[b],
+                          opt_.gamma)
+               : 0.0;
+  }
+  return w;
+}
+
+// Design §4.4, classifier guidance in ε form (Dhariwal & Nichol 2021, Alg. 2 / eq. 14):
+// ε̃ = ε̂ − sqrt(1−ᾱ_t)·w_cls(c)·g. Returns ε̂, c and the correction.
+ClassifierTerm SamplingRun::classifier_term(std::int64_t t, const std::vector<double>& text,
+                                            const std::vector<double>& contour) {
+  const double ab = scheduler_->alpha_prod(t);
+  ClassifierTerm term;
+  torch::Tensor grad;
+  if (opt_.classifier_grad == ClassifierGrad::kExact) {
+    // 1. exact: one denoiser forward with the graph gives both ε̂ and, by backward, g.
+    c10::AutoGradMode enable_grad(true);
+    const torch::Tensor leaf = x_.detach().requires_grad_(true);
+    const torch::Tensor eps = guided_epsilon(leaf, t, text, contour);
+    const torch::Tensor log_p = class_log_probability(bundle_, predict_x0(leaf, eps, ab), labels_);
+    ++stats_.classifier_calls;
+    term.eps_hat = eps.detach();
+    term.confidence = to_vector(log_p.exp());
+    term.weight = classifier_weights(term.confidence);
+    if (std::any_of(term.weight.begin(), term.weight.end(), [](double w) { return w > 0.0; })) {
+      grad = torch::autograd::grad({log_p.sum()}, {leaf})[0].detach();
+      ++stats_.gradient_passes;
+    }
+  } else {
+    // 1. approx: ∇_{x̂0} log p_y / sqrt(ᾱ_t), through the classifier only.
+    term.eps_hat = guided_epsilon(x_, t, text, contour);
+    const ClassifierGradient cg =
+        approx_classifier_gradient(bundle_, predict_x0(x_, term.eps_hat, ab), labels_, ab);
+    ++stats_.classifier_calls;
+    ++stats_.gradient_passes;
+    term.confidence = to_vector(cg.confidence);
+    term.weight = classifier_weights(term.confidence);
+    grad = cg.grad;
+  }
+  term.grad_norm.assign(static_cast<std::size_t>(b_), -1.0);
+  if (!grad.defined()) return term;
+  // 2. per-sample norm cap on g (grad-clip), then the ε-form correction.
+  term.grad_norm = to_vector(per_sample_norm(grad));
+  const torch::Tensor w = per_sample(term.weight, device_).view({-1, 1, 1, 1});
+  term.correction = std::sqrt(1.0 - ab) * w * clip_grad_norm_per_sample(grad, opt_.grad_clip);
+  return term;
+}
+
+// The c that modulates the text and contour strengths of a final-stage step (see the top).
+void SamplingRun::modulation_confidence(std::int64_t t) {
+  if (!confidence_.empty()) return;
+  if (x0_prev_.defined()) {
+    confidence_ = measure(x0_prev_);
+  } else {
+    const std::vector<double> text(static_cast<std::size_t>(b_), opt_.guidance_scale);
+    const torch::Tensor eps = guided_epsilon(x_, t, text, contour_scale_);
+    confidence_ = measure(predict_x0(x_, eps, scheduler_->alpha_prod(t)));
+  }
+  x0_prev_ = torch::Tensor();
+}
+
+void SamplingRun::advance(const torch::Tensor& eps, std::int64_t t) {
+  if (opt_.eta == 0.0) {
+    x_ = scheduler_->step(eps, t, x_).prev_sample;
+    return;
+  }
+  // DDIM's σ_t·z noise from each sample's own generator, so that a sample does not depend on
+  // the rest of its batch; DDIM is stateless, so per-sample steps equal one batched step.
+  std::vector<torch::Tensor> next;
+  for (std::int64_t b = 0; b < b_; ++b) {
+    StepOptions step_options;
+    step_options.eta = opt_.eta;
+    step_options.generator = generators_[static_cast<std::size_t>(b)];
+    next.push_back(
+        scheduler_->step(eps.narrow(0, b, 1), t, x_.narrow(0, b, 1), step_options).prev_sample);
+  }
+  x_ = at::cat(next);
+}
+
+// One step i of design §4.3–§4.5.
+void SamplingRun::step(int i) {
+  const std::int64_t t = scheduler_->timesteps()[static_cast<std::size_t>(i)];
+  const bool fine = i >= first_fine_;
+  const auto n = static_cast<std::size_t>(b_);
+  // 1. Strengths: fixed (§4.3), or modulated by c in higfa's final stage (§4.4).
+  std::vector<double> text(n, opt_.guidance_scale);
+  std::vector<double> contour = contour_scale_;
+  std::vector<double> modulating(n, -1.0);
+  if (fine && opt_.mode == GuidanceMode::kHigfa) {
+    modulation_confidence(t);
+    modulating = confidence_;
+    for (std::size_t b = 0; b < n; ++b) {
+      text[b] = modulate(opt_.guidance_scale, opt_.text_modulation, modulating[b], opt_.gamma);
+      contour[b] = modulate(contour_scale_[b], opt_.contour_modulation, modulating[b], opt_.gamma);
+    }
+  }
+  // 2. ε̂ and, in the final stage of the classifier modes, the classifier term.
+  ClassifierTerm term;
+  if (fine && uses_classifier(opt_.mode)) {
+    term = classifier_term(t, text, contour);
+    confidence_ = term.confidence;
+  } else {
+    term.eps_hat = guided_epsilon(x_, t, text, contour);
+  }
+  if (opt_.mode == GuidanceMode::kHigfa && i + 1 == first_fine_) {
+    x0_prev_ = predict_x0(x_, term.eps_hat, scheduler_->alpha_prod(t));
+  }
+  // 3. The scheduler's update with ε̃ (§4.5).
+  advance(term.correction.defined() ? term.eps_hat - term.correction : term.eps_hat, t);
+  // 4. The trace.
+  const std::vector<double> applied_norm = term.correction.defined()
+                                               ? to_vector(per_sample_norm(term.correction))
+                                               : std::vector<double>(n, 0.0);
+  for (std::size_t b = 0; b < n; ++b) {
+    StepTrace s;
+    s.step = i;
+    s.timestep = t;
+    s.fine_stage = fine;
+    s.text_weight = text[b];
+    s.contour_weight = contour[b];
+    s.modulation_confidence = modulating[b];
+    if (!term.confidence.empty()) {
+      s.confidence = term.confidence[b];
+      s.classifier_weight = term.weight[b];
+      s.grad_norm = term.grad_norm[b];
+      s.classifier_applied = term.correction.defined() && term.weight[b] > 0.0;
+      s.guidance_norm = applied_norm[b];
+    }
+    results_[b].trace.push_back(s);
+    if (opt_.record_intermediates) {
+      results_[b].intermediates.push_back(x_[static_cast<std::int64_t>(b)].to(torch::kCPU).clone());
+    }
+  }
+}
+
+// Design §4.6: the final image, clamped to the value range, and its confidence.
+void SamplingRun::finish() {
+  if (!at::isfinite(x_).all().item<bool>()) {
+    throw Error("sampling produced NaN or Inf (the denoiser's output is not finite; seed of the "
+                "first sample " + std::to_string(batch_.front().seed) + ")");
+  }
+  const ImageSpec& spec = manifest_.image;
+  const torch::Tensor image = x_.clamp(spec.range.lo, spec.range.hi);
+  const std::vector<double> confidence = measure(image);
+  for (std::size_t b = 0; b < results_.size(); ++b) {
+    results_[b].image = image[static_cast<std::int64_t>(b)].to(torch::kCPU).clone();
+    results_[b].final_confidence = confidence[b];
+  }
+  stats_.samples += b_;
+}
+
+std::vector<SampleResult> SamplingRun::run(const StepCallback& on_step) {
+  const int total = scheduler_->num_inference_steps() - t_start_;
+  for (int k = 0; k < total; ++k) {
+    if (on_step && !on_step(k, total)) {
+      throw Cancelled("sampling cancelled before step " + std::to_string(k) + " of " +
+                      std::to_string(total));
+    }
+    step(t_start_ + k);
+  }
+  finish();
+  return std::move(results_);
+}
+
+}  // namespace
+
+struct Sampler::Impl {
+  ModelBundle bundle;
+  SamplerOptions options;
+  SamplerStats stats;
+};
+
+Sampler::Sampler(ModelBundle bundle, SamplerOptions options) {
+  validate(options);
+  const BundleManifest& m = bundle.manifest();
+  if (m.latent) {
+    throw InvalidArgument("sampler: bundle \"" + m.name +
+                          "\" is latent; the sampler drives pixel-space bundles only");
+  }
+  if (m.conditioning != "class") {
+    throw InvalidArgument("sampler: bundle \"" + m.name + "\" has conditioning \"" +
+                          m.conditioning + "\"; the sampler drives class-conditioned bundles");
+  }
+  if (options.num_inference_steps > m.scheduler.noise.num_train_timesteps) {
+    throw InvalidArgument("sampler option num-inference-steps: expected at most " +
+                          std::to_string(m.scheduler.noise.num_train_timesteps) + ", got " +
+                          std::to_string(options.num_inference_steps));
+  }
+  impl_ = std::make_unique<Impl>(Impl{std::move(bundle), std::move(options), {}});
+}
+
+Sampler::~Sampler() = default;
+Sampler::Sampler(Sampler&&) noexcept = default;
+Sampler& Sampler::operator=(Sampler&&) noexcept = default;
+
+std::vector<SampleResult> Sampler::sample(const std::vector<SampleRequest>& batch,
+                                          const StepCallback& on_step) {
+  if (batch.empty()) return {};
+  // The loop runs without autograd; classifier_term() enables it locally.
+  c10::NoGradGuard no_grad;
+  SamplingRun run(impl_->bundle, impl_->options, impl_->stats, batch);
+  return run.run(on_step);
+}
+
+const SamplerOptions& Sampler::options() const { return impl_->options; }
+const ModelBundle& Sampler::bundle() const { return impl_->bundle; }
+SamplerStats Sampler::stats() const { return impl_->stats; }
+void Sampler::reset_stats() { impl_->stats = {}; }
+
+}  // namespace higfa
