@@ -11,6 +11,7 @@
 #include "gstcontourextract.h"
 #include "gstdatasetsink.h"
 #include "gstdatasetsrc.h"
+#include "gsthigfasampler.h"
 
 GST_DEBUG_CATEGORY_STATIC(higfa_library_debug);
 
@@ -57,6 +58,7 @@ static gboolean plugin_init(GstPlugin *plugin) {
   ok |= GST_ELEMENT_REGISTER(confidencefilter, plugin);
   ok |= GST_ELEMENT_REGISTER(datasetsrc, plugin);
   ok |= GST_ELEMENT_REGISTER(datasetsink, plugin);
+  ok |= GST_ELEMENT_REGISTER(higfasampler, plugin);
   return ok;
 }
 

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: MIT
+// Copyright 2026 The higfa authors
+// higfasampler's properties: registered enums, the property table and the settings they write.
+#include "gsthigfasamplersettings.h"
+
+namespace {
+
+constexpr GParamFlags kPlaying = static_cast<GParamFlags>(
+    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+constexpr GParamFlags kStrength = static_cast<GParamFlags>(kPlaying | GST_PARAM_CONTROLLABLE);
+constexpr GParamFlags kReady =
+    static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+constexpr GParamFlags kCounter =
+    static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+// One double-valued SamplerOptions field exposed as a property: the mapping is mechanical.
+struct DoubleProp {
+  guint id;
+  const char* name;
+  const char* nick;
+  const char* blurb;
+  double min, max, def;
+  GParamFlags flags;
+  double& (*field)(higfa::SamplerOptions&);
+};
+
+#define HIGFA_FIELD(expr) [](higfa::SamplerOptions& o) -> double& { return o.expr; }
+
+const DoubleProp kDoubleProps[] = {
+    {PROP_ETA, "eta", "Eta",
+     "DDIM stochasticity eta (unitless, 0..1): 0 is deterministic DDIM, 1 adds DDPM-like noise", 0,
+     1, DEFAULT_PROP_ETA, kPlaying, HIGFA_FIELD(eta)},
+    {PROP_STRENGTH, "strength", "Strength",
+     "img2img strength (fraction of the steps, 0..1): 1 starts from pure noise; below 1 the input "
+     "frame is noised to step strength*S and denoised from there; 0 (or less than one step) is "
+     "an error at start",
+     0, 1, DEFAULT_PROP_STRENGTH, kPlaying, HIGFA_FIELD(strength)},
+    {PROP_FINE_STAGE, "fine-stage", "Fine stage",
+     "Fraction rho of the steps in the final, classifier-guided and confidence-modulated stage "
+     "(0..1): 0 has no final stage",
+     0, 1, DEFAULT_PROP_FINE_STAGE, kPlaying, HIGFA_FIELD(fine_stage)},
+    {PROP_GUIDANCE_SCALE, "guidance-scale", "Guidance scale",
+     "Class (text) guidance weight w_y of classifier-free guidance (0..100): 1 is the plain "
+     "conditional prediction, 0 the unconditional one",
+     0, 100, DEFAULT_PROP_GUIDANCE_SCALE, kStrength, HIGFA_FIELD(guidance_scale)},
+    {PROP_CONTOUR_SCALE, "contour-scale", "Contour scale",
+     "Contour guidance strength s_k given to the denoiser (0..10): 0 ignores the contour", 0, 10,
+     DEFAULT_PROP_CONTOUR_SCALE, kStrength, HIGFA_FIELD(contour_scale)},
+    {PROP_CLASSIFIER_SCALE, "classifier-scale", "Classifier scale",
+     "Classifier guidance weight w_cls (0..1000): 0 disables classifier guidance", 0, 1000,
+     DEFAULT_PROP_CLASSIFIER_SCALE, kStrength, HIGFA_FIELD(classifier_scale)},
+    {PROP_TEXT_LO, "text-lo", "Text modulation low",
+     "Factor of guidance-scale at full classifier confidence (0..10): 0 switches class guidance "
+     "off where the image already shows the class",
+     0, 10, DEFAULT_PROP_TEXT_LO, kStrength, HIGFA_FIELD(text_modulation.lo)},
+    {PROP_TEXT_HI, "text-hi", "Text modulation high",
+     "Factor of guidance-scale at zero classifier confidence (0..10): 0 switches class guidance "
+     "off where the image does not show the class",
+     0, 10, DEFAULT_PROP_TEXT_HI, kStrength, HIGFA_FIELD(text_modulation.hi)},
+    {PROP_CONTOUR_LO, "contour-lo", "Contour modulation low",
+     "Factor of contour-scale at full classifier confidence (0..10): 0 releases the contour "
+     "where the image already shows the class",
+     0, 10, DEFAULT_PROP_CONTOUR_LO, kStrength, HIGFA_FIELD(contour_modulation.lo)},
+    {PROP_CONTOUR_HI, "contour-hi", "Contour modulation high",
+     "Factor of contour-scale at zero classifier confidence (0..10): 0 releases the contour "
+     "where the image does not show the class",
+     0, 10, DEFAULT_PROP_CONTOUR_HI, kStrength, HIGFA_FIELD(contour_modulation.hi)},
+    {PROP_CLASSIFIER_LO, "classifier-lo", "Classifier modulation low",
+     "Factor of classifier-scale at full classifier confidence (0..10): 0 stops classifier "
+     "guidance where the image already shows the class",
+     0, 10, DEFAULT_PROP_CLASSIFIER_LO, kStrength, HIGFA_FIELD(classifier_modulation.lo)},
+    {PROP_CLASSIFIER_HI, "classifier-hi", "Classifier modulation high",
+     "Factor of classifier-scale at zero classifier confidence (0..10): 0 stops classifier "
+     "guidance where the image does not show the class",
+     0, 10, DEFAULT_PROP_CLASSIFIER_HI, kStrength, HIGFA_FIELD(classifier_modulation.hi)},
+    {PROP_GAMMA, "gamma", "Gamma",
+     "Exponent gamma of the modulation lo + (hi - lo) * (1 - c)^gamma (0..10): 0 holds every "
+     "weight at its hi factor",
+     0, 10, DEFAULT_PROP_GAMMA, kStrength, HIGFA_FIELD(gamma)},
+    {PROP_CLASSIFIER_GATE, "classifier-gate", "Classifier gate",
+     "Classifier confidence (probability, 0..1) at or above which the classifier term is off: "
+     "0 never applies it, 1 always does",
+     0, 1, DEFAULT_PROP_CLASSIFIER_GATE, kStrength, HIGFA_FIELD(classifier_gate)},
+    {PROP_GRAD_CLIP, "grad-clip", "Gradient clip",
+     "Largest L2 norm of the classifier gradient per sample (0..1e6): 0 does not clip", 0, 1e6,
+     DEFAULT_PROP_GRAD_CLIP, kPlaying, HIGFA_FIELD(grad_clip)},
+    {PROP_MAX_ROTATION, "max-rotation", "Maximum rotation",
+     "Contour transform rotation, uniform in +-this (degrees, 0..180): 0 does not rotate", 0, 180,
+     DEFAULT_PROP_MAX_ROTATION, kPlaying, HIGFA_FIELD(transform.max_rotation_deg)},
+    {PROP_MIN_SCALE, "min-scale", "Minimum scale",
+     "Contour transform scale, smallest value (factor, 0.01..10; at most max-scale): 1 with "
+     "max-scale 1 keeps the size",
+     0.01, 10, DEFAULT_PROP_MIN_SCALE, kPlaying, HIGFA_FIELD(transform.min_scale)},
+    {PROP_MAX_SCALE, "max-scale", "Maximum scale",
+     "Contour transform scale, largest value (factor, 0.01..10; at least min-scale): 1 with "
+     "min-scale 1 keeps the size",
+     0.01, 10, DEFAULT_PROP_MAX_SCALE, kPlaying, HIGFA_FIELD(transform.max_scale)},
+    {PROP_MAX_TRANSLATION, "max-translation", "Maximum translation",
+     "Contour transform translation, uniform in +-this (fraction of width / height, 0..1): 0 "
+     "does not translate",
+     0, 1, DEFAULT_PROP_MAX_TRANSLATION, kPlaying, HIGFA_FIELD(transform.max_translation)},
+    {PROP_MAX_SHEAR, "max-shear", "Maximum shear",
+     "Contour transform x-shear, uniform in +-this (degrees, 0..60): 0 does not shear", 0, 60,
+     DEFAULT_PROP_MAX_SHEAR, kPlaying, HIGFA_FIELD(transform.max_shear_deg)},
+    {PROP_FLIP_PROBABILITY, "flip-probability", "Flip probability",
+     "Probability of a horizontal flip of the contour (0..1): 0 never flips", 0, 1,
+     DEFAULT_PROP_FLIP_PROBABILITY, kPlaying, HIGFA_FIELD(transform.flip_probability)},
+    {PROP_ELASTIC_ALPHA, "elastic-alpha", "Elastic alpha",
+     "Elastic warp displacement amplitude (pixels, 0..1000): 0 disables the warp", 0, 1000,
+     DEFAULT_PROP_ELASTIC_ALPHA, kPlaying, HIGFA_FIELD(transform.elastic_alpha)},
+    {PROP_ELASTIC_SIGMA, "elastic-sigma", "Elastic sigma",
+     "Smoothing of the elastic displacement field (pixels, 0.01..100; 0 is not allowed)", 0.01, 100,
+     DEFAULT_PROP_ELASTIC_SIGMA, kPlaying, HIGFA_FIELD(transform.elastic_sigma)},
+    {PROP_EDGE_DROPOUT, "edge-dropout", "Edge dropout",
+     "Probability of dropping each 8x8 pixel cell of the contour (0..1): 0 keeps every edge", 0, 1,
+     DEFAULT_PROP_EDGE_DROPOUT, kPlaying, HIGFA_FIELD(transform.edge_dropout)},
+};
+
+#undef HIGFA_FIELD
+
+const DoubleProp* find_double_prop(guint id) {
+  for (const DoubleProp& p : kDoubleProps)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Registered enums.
+
+GType gst_higfa_guidance_mode_get_type(void) {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_HIGFA_GUIDANCE_MODE_CFG, "Class (text) guidance only: the plain CFG baseline", "cfg"},
+      {GST_HIGFA_GUIDANCE_MODE_CONTOUR, "Class guidance and a fixed-strength contour", "contour"},
+      {GST_HIGFA_GUIDANCE_MODE_HIGFA,
+       "Class, contour and classifier guidance, modulated by confidence", "higfa"},
+      {GST_HIGFA_GUIDANCE_MODE_HIGFA_FIXED,
+       "Class, contour and classifier guidance without confidence modulation", "higfa-fixed"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type))
+    g_once_init_leave(&type, g_enum_register_static("GstHigfaGuidanceMode", values));
+  return type;
+}
+
+GType gst_higfa_scheduler_get_type(void) {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_HIGFA_SCHEDULER_DDIM, "DDIM (Song et al. 2021)", "ddim"},
+      {GST_HIGFA_SCHEDULER_DPM_SOLVER_MULTISTEP, "DPM-Solver++ 2M multistep", "dpm++2m"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type))
+    g_once_init_leave(&type, g_enum_register_static("GstHigfaScheduler", values));
+  return type;
+}
+
+GType gst_higfa_classifier_grad_get_type(void) {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_HIGFA_CLASSIFIER_GRAD_EXACT, "Backpropagate through the denoiser", "exact"},
+      {GST_HIGFA_CLASSIFIER_GRAD_APPROX, "Gradient w.r.t. x0, scaled by 1/sqrt(alpha_bar)",
+       "approx"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type))
+    g_once_init_leave(&type, g_enum_register_static("GstHigfaClassifierGrad", values));
+  return type;
+}
+
+GType gst_higfa_missing_label_get_type(void) {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {GST_HIGFA_MISSING_LABEL_ERROR, "Post an error and stop", "error"},
+      {GST_HIGFA_MISSING_LABEL_SKIP, "Drop the frame and count it in skipped", "skip"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type))
+    g_once_init_leave(&type, g_enum_register_static("GstHigfaMissingLabel", values));
+  return type;
+}
+
+const gchar* gst_higfa_sampler_enum_nick(GType type, gint value) {
+  GEnumClass* klass = static_cast<GEnumClass*>(g_type_class_ref(type));
+  const GEnumValue* v = g_enum_get_value(klass, value);
+  const char* nick = v != nullptr ? v->value_nick : "unknown";
+  g_type_class_unref(klass);  // the class of a static enum type is never finalized
+  return nick;
+}
+
+higfa::SamplerOptions gst_higfa_sampler_settings_options(const GstHigfaSamplerSettings* settings) {
+  const GstHigfaSamplerSettings& s = *settings;
+  higfa::SamplerOptions o = s.options;
+  switch (s.guidance) {
+    case GST_HIGFA_GUIDANCE_MODE_CFG:
+      o.mode = higfa::GuidanceMode::kCfg;
+      break;
+    case GST_HIGFA_GUIDANCE_MODE_CONTOUR:
+      o.mode = higfa::GuidanceMode::kContour;
+      break;
+    case GST_HIGFA_GUIDANCE_MODE_HIGFA:
+      o.mode = higfa::GuidanceMode::kHigfa;
+      break;
+    case GST_HIGFA_GUIDANCE_MODE_HIGFA_FIXED:
+      o.mode = higfa::GuidanceMode::kHigfaFixed;
+      break;
+  }
+  o.scheduler = s.scheduler == GST_HIGFA_SCHEDULER_DDIM ? higfa::SchedulerKind::kDdim
+                                                        : higfa::SchedulerKind::kDpmSolverMultistep;
+  o.classifier_grad = s.classifier_grad == GST_HIGFA_CLASSIFIER_GRAD_EXACT
+                          ? higfa::ClassifierGrad::kExact
+                          : higfa::ClassifierGrad::kApprox;
+  return o;
+}
+
+gboolean gst_higfa_sampler_settings_set(GstHigfaSamplerSettings* settings, guint prop_id,
+                                        const GValue* value) {
+  GstHigfaSamplerSettings& s = *settings;
+  if (const DoubleProp* p = find_double_prop(prop_id)) {
+    p->field(s.options) = g_value_get_double(value);
+    return TRUE;
+  }
+  switch (prop_id) {
+    case PROP_BUNDLE:
+      s.bundle = g_value_get_string(value) ? g_value_get_string(value) : "";
+      break;
+    case PROP_SAMPLES_PER_IMAGE:
+      s.samples_per_image = g_value_get_uint(value);
+      break;
+    case PROP_SEED:
+      s.seed = g_value_get_uint64(value);
+      break;
+    case PROP_BATCH_SIZE:
+      s.batch_size = g_value_get_uint(value);
+      break;
+    case PROP_THREADS:
+      s.threads = g_value_get_int(value);
+      break;
+    case PROP_DEVICE:
+      s.device = g_value_get_string(value) ? g_value_get_string(value) : "";
+      break;
+    case PROP_CLASS:
+      s.class_name = g_value_get_string(value) ? g_value_get_string(value) : "";
+      break;
+    case PROP_MISSING_LABEL:
+      s.missing_label = static_cast<GstHigfaMissingLabel>(g_value_get_enum(value));
+      break;
+    case PROP_GUIDANCE:
+      s.guidance = static_cast<GstHigfaGuidanceMode>(g_value_get_enum(value));
+      break;
+    case PROP_SCHEDULER:
+      s.scheduler = static_cast<GstHigfaScheduler>(g_value_get_enum(value));
+      break;
+    case PROP_CLASSIFIER_GRAD:
+      s.classifier_grad = static_cast<GstHigfaClassifierGrad>(g_value_get_enum(value));
+      break;
+    case PROP_NUM_INFERENCE_STEPS:
+      s.options.num_inference_steps = g_value_get_int(value);
+      break;
+    case PROP_TRANSFORM_CONTOUR:
+      s.options.transform_contour = g_value_get_boolean(value);
+      break;
+    default:
+      return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean gst_higfa_sampler_settings_get(const GstHigfaSamplerSettings* settings, guint prop_id,
+                                        GValue* value) {
+  GstHigfaSamplerSettings s = *settings;  // the table's accessors take a mutable reference
+  if (const DoubleProp* p = find_double_prop(prop_id)) {
+    g_value_set_double(value, p->field(s.options));
+    return TRUE;
+  }
+  switch (prop_id) {
+    case PROP_BUNDLE:
+      g_value_set_string(value, s.bundle.empty() ? nullptr : s.bundle.c_str());
+      break;
+    case PROP_SAMPLES_PER_IMAGE:
+      g_value_set_uint(value, s.samples_per_image);
+      break;
+    case PROP_SEED:
+      g_value_set_uint64(value, s.seed);
+      break;
+    case PROP_BATCH_SIZE:
+      g_value_set_uint(value, s.batch_size);
+      break;
+    case PROP_THREADS:
+      g_value_set_int(value, s.threads);
+      break;
+    case PROP_DEVICE:
+      g_value_set_string(value, s.device.c_str());
+      break;
+    case PROP_CLASS:
+      g_value_set_string(value, s.class_name.empty() ? nullptr : s.class_name.c_str());
+      break;
+    case PROP_MISSING_LABEL:
+      g_value_set_enum(value, s.missing_label);
+      break;
+    case PROP_GUIDANCE:
+      g_value_set_enum(value, s.guidance);
+      break;
+    case PROP_SCHEDULER:
+      g_value_set_enum(value, s.scheduler);
+      break;
+    case PROP_CLASSIFIER_GRAD:
+      g_value_set_enum(value, s.classifier_grad);
+      break;
+    case PROP_NUM_INFERENCE_STEPS:
+      g_value_set_int(value, s.options.num_inference_steps);
+      break;
+    case PROP_TRANSFORM_CONTOUR:
+      g_value_set_boolean(value, s.options.transform_contour);
+      break;
+    default:
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static void install_model_properties(GObjectClass* gobject_class) {
+  g_object_class_install_property(
+      gobject_class, PROP_BUNDLE,
+      g_param_spec_string("bundle", "Bundle",
+                          "Model bundle directory (manifest.json and TorchScript modules), loaded "
+                          "at start; NULL or empty is an error at start",
+                          DEFAULT_PROP_BUNDLE, kReady));
+  g_object_class_install_property(
+      gobject_class, PROP_DEVICE,
+      g_param_spec_string("device", "Device",
+                          "Compute device: \"cpu\" or \"cuda:N\"; an unavailable device is an "
+                          "error at start",
+                          DEFAULT_PROP_DEVICE, kReady));
+  g_object_class_install_property(
+      gobject_class, PROP_THREADS,
+      g_param_spec_int("threads", "Threads",
+                       "LibTorch intra-op threads, set for the whole process at start (count, "
+                       "0..1024): 0 leaves LibTorch's setting",
+                       0, 1024, DEFAULT_PROP_THREADS, kReady));
+  g_object_class_install_property(
+      gobject_class, PROP_CLASS,
+      g_param_spec_string("class", "Class",
+                          "Class name for frames without a label meta; it must be one of the "
+                          "bundle's classes (checked at start). NULL: such frames follow "
+                          "missing-label",
+                          DEFAULT_PROP_CLASS, kReady));
+  g_object_class_install_property(
+      gobject_class, PROP_MISSING_LABEL,
+      g_param_spec_enum("missing-label", "Missing label",
+                        "What a frame with neither a label meta nor a class property does",
+                        GST_TYPE_HIGFA_MISSING_LABEL, DEFAULT_PROP_MISSING_LABEL, kPlaying));
+}
+
+static void install_output_properties(GObjectClass* gobject_class) {
+  g_object_class_install_property(
+      gobject_class, PROP_SAMPLES_PER_IMAGE,
+      g_param_spec_uint("samples-per-image", "Samples per image",
+                        "Generated frames per input frame (count, 1..1024); it scales the output "
+                        "framerate, so it is fixed once caps are set",
+                        1, 1024, DEFAULT_PROP_SAMPLES_PER_IMAGE, kReady));
+  g_object_class_install_property(
+      gobject_class, PROP_SEED,
+      g_param_spec_uint64("seed", "Seed",
+                          "Base seed (0..2^64-1; 0 is an ordinary seed): sample i of a frame is "
+                          "seeded derive_seed(seed, source id, i)",
+                          0, G_MAXUINT64, DEFAULT_PROP_SEED, kPlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_BATCH_SIZE,
+      g_param_spec_uint("batch-size", "Batch size",
+                        "Samples per sampler call (count, 1..256); a frame's samples are split "
+                        "into batches of this size; 1 samples one at a time",
+                        1, 256, DEFAULT_PROP_BATCH_SIZE, kPlaying));
+  const GParamFlags counter = kCounter;
+  g_object_class_install_property(
+      gobject_class, PROP_PROCESSED,
+      g_param_spec_uint64("processed", "Processed",
+                          "Input frames sampled since start (count; read-only)", 0, G_MAXUINT64, 0,
+                          counter));
+  g_object_class_install_property(
+      gobject_class, PROP_GENERATED,
+      g_param_spec_uint64("generated", "Generated",
+                          "Frames generated since start (count; read-only)", 0, G_MAXUINT64, 0,
+                          counter));
+  g_object_class_install_property(
+      gobject_class, PROP_SKIPPED,
+      g_param_spec_uint64("skipped", "Skipped",
+                          "Input frames dropped for want of a label since start "
+                          "(missing-label=skip; count; read-only)",
+                          0, G_MAXUINT64, 0, counter));
+}
+
+static void install_sampler_properties(GObjectClass* gobject_class) {
+  g_object_class_install_property(
+      gobject_class, PROP_GUIDANCE,
+      g_param_spec_enum("guidance", "Guidance",
+                        "Guidance mode: cfg, contour, higfa or higfa-fixed (design section 4)",
+                        GST_TYPE_HIGFA_GUIDANCE_MODE, DEFAULT_PROP_GUIDANCE, kPlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_SCHEDULER,
+      g_param_spec_enum("scheduler", "Scheduler", "Diffusion scheduler", GST_TYPE_HIGFA_SCHEDULER,
+                        DEFAULT_PROP_SCHEDULER, kPlaying));
+  g_object_class_install_property(gobject_class, PROP_NUM_INFERENCE_STEPS,
+                                  g_param_spec_int("num-inference-steps", "Inference steps",
+                                                   "Sampling steps S (count, 1..1000)", 1, 1000,
+                                                   DEFAULT_PROP_NUM_INFERENCE_STEPS, kPlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_CLASSIFIER_GRAD,
+      g_param_spec_enum("classifier-grad", "Classifier gradient",
+                        "exact backpropagates through the denoiser; approx takes the gradient "
+                        "with respect to x0 scaled by 1/sqrt(alpha_bar)",
+                        GST_TYPE_HIGFA_CLASSIFIER_GRAD, DEFAULT_PROP_CLASSIFIER_GRAD, kPlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_TRANSFORM_CONTOUR,
+      g_param_spec_boolean("transform-contour", "Transform contour",
+                           "Apply the per-sample seeded random contour transform; FALSE uses the "
+                           "contour as extracted",
+                           DEFAULT_PROP_TRANSFORM_CONTOUR, kPlaying));
+  for (const DoubleProp& p : kDoubleProps)
+    g_object_class_install_property(
+        gobject_class, p.id,
+        g_param_spec_double(p.name, p.nick, p.blurb, p.min, p.max, p.def, p.flags));
+}
+
+GstHigfaSamplerSettings gst_higfa_sampler_default_settings() {
+  GstHigfaSamplerSettings s;
+  for (const DoubleProp& p : kDoubleProps) p.field(s.options) = p.def;
+  s.options.num_inference_steps = DEFAULT_PROP_NUM_INFERENCE_STEPS;
+  s.options.transform_contour = DEFAULT_PROP_TRANSFORM_CONTOUR;
+  return s;
+}
+
+void gst_higfa_sampler_install_properties(GObjectClass* gobject_class) {
+  install_model_properties(gobject_class);
+  install_output_properties(gobject_class);
+  install_sampler_properties(gobject_class);
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+// Copyright 2026 The higfa authors
+// Tests of the frame helpers around the Sampler (higfa/sample_frames.h) and higfa/runtime.h.
+#include <gtest/gtest.h>
+#include <higfa/error.h>
+#include <higfa/runtime.h>
+#include <higfa/sample_frames.h>
+#include <higfa/seed.h>
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#ifndef HIGFA_FIXTURES_DIR
+#error "HIGFA_FIXTURES_DIR must name tests/fixtures"
+#endif
+
+namespace {
+
+const std::string kTinyBundle = std::string(HIGFA_FIXTURES_DIR) + "/bundles/tiny";
+
+TEST(SampleFrames, ContourFromEdgesMapsEdgesToOneAndHonoursTheStride) {
+  // 3x2 edge map in rows of 5 bytes; the padding bytes must be ignored.
+  std::vector<std::uint8_t> bytes = {255, 0, 0, 77, 77, 0, 255, 255, 77, 77};
+  const higfa::ImageView edges{bytes.data(), 3, 2, 5, higfa::PixelFormat::kGray8};
+  const torch::Tensor k = higfa::contour_from_edges(edges);
+  ASSERT_EQ(k.sizes(), (std::vector<std::int64_t>{2, 3}));
+  EXPECT_EQ(k.scalar_type(), torch::kFloat32);
+  EXPECT_TRUE(torch::equal(k, torch::tensor({{1.0f, 0.0f, 0.0f}, {0.0f, 1.0f, 1.0f}})));
+}
+
+TEST(SampleFrames, ContourFromEdgesRejectsColour) {
+  std::vector<std::uint8_t> bytes(12, 0);
+  const higfa::ImageView rgb{bytes.data(), 2, 2, 6, higfa::PixelFormat::kRgb};
+  EXPECT_THROW(higfa::contour_from_edges(rgb), higfa::InvalidArgument);
+}
+
+TEST(SampleFrames, SourceFromFrameHasTheBundlesChannelsAndRange) {
+  const higfa::BundleManifest m = higfa::load_manifest(kTinyBundle);
+  std::vector<std::uint8_t> bytes = {0, 0, 0, 255, 255, 255};  // 2x1 RGB: black, white
+  const higfa::ImageView frame{bytes.data(), 2, 1, 6, higfa::PixelFormat::kRgb};
+  const torch::Tensor x = higfa::source_from_frame(frame, m);
+  ASSERT_EQ(x.sizes(), (std::vector<std::int64_t>{1, 1, 2}));
+  EXPECT_NEAR(x[0][0][0].item<float>(), m.image.range.lo, 1e-5);
+  EXPECT_NEAR(x[0][0][1].item<float>(), m.image.range.hi, 1e-5);
+}
+
+TEST(SampleFrames, MakeRequestsSeedsEachSampleFromItsIndex) {
+  higfa::FrameSamples frame;
+  frame.class_id = 2;
+  frame.source_id = "img-9";
+  frame.base_seed = 17;
+  frame.contour = torch::ones({4, 4});
+  const std::vector<higfa::SampleRequest> requests = higfa::make_requests(frame, 3, 2);
+  ASSERT_EQ(requests.size(), 2u);
+  for (std::uint32_t k = 0; k < 2; ++k) {
+    EXPECT_EQ(requests[k].class_id, 2);
+    EXPECT_EQ(requests[k].seed, higfa::derive_seed(17, "img-9", 3 + k));
+    EXPECT_TRUE(requests[k].contour.is_same(frame.contour));
+    EXPECT_FALSE(requests[k].source.defined());
+  }
+}
+
+TEST(SampleFrames, GuidanceJsonHasTheSettingsAndTheLastStepsWeights) {
+  higfa::SamplerOptions options;
+  options.guidance_scale = 6.5;
+  higfa::SampleResult result;
+  higfa::StepTrace last;
+  last.step = 49;
+  last.text_weight = 3.25;
+  last.classifier_applied = true;
+  result.trace = {higfa::StepTrace{}, last};
+  const nlohmann::json j = nlohmann::json::parse(higfa::guidance_json(options, result));
+  EXPECT_EQ(j.at("mode"), "higfa");
+  EXPECT_EQ(j.at("scheduler"), "ddim");
+  EXPECT_EQ(j.at("num_inference_steps"), 50);
+  EXPECT_DOUBLE_EQ(j.at("guidance_scale").get<double>(), 6.5);
+  EXPECT_DOUBLE_EQ(j.at("text_modulation").at("lo").get<double>(), 0.5);
+  EXPECT_EQ(j.at("classifier_grad"), "exact");
+  EXPECT_EQ(j.at("final_weights").at("step"), 49);
+  EXPECT_DOUBLE_EQ(j.at("final_weights").at("text_weight").get<double>(), 3.25);
+  EXPECT_EQ(j.at("final_weights").at("classifier_applied"), true);
+}
+
+TEST(SampleFrames, GuidanceJsonWithoutATraceHasNullWeights) {
+  const nlohmann::json j =
+      nlohmann::json::parse(higfa::guidance_json(higfa::SamplerOptions{}, higfa::SampleResult{}));
+  EXPECT_TRUE(j.at("final_weights").is_null());
+}
+
+TEST(SampleFrames, ExtraJsonListsMeasuredConfidences) {
+  const higfa::BundleManifest m = higfa::load_manifest(kTinyBundle);
+  higfa::SampleResult result;
+  result.contour_used = true;
+  higfa::StepTrace unmeasured, measured;
+  measured.step = 3;
+  measured.confidence = 0.25;
+  result.trace = {unmeasured, measured};
+  const nlohmann::json j =
+      nlohmann::json::parse(higfa::sample_extra_json("some/dir", m, 42, result));
+  EXPECT_EQ(j.at("bundle"), "some/dir");
+  EXPECT_EQ(j.at("bundle_name"), "tiny");
+  EXPECT_EQ(j.at("base_seed"), 42);
+  EXPECT_EQ(j.at("contour_used"), true);
+  EXPECT_EQ(j.at("confidences"), nlohmann::json::parse("[[3, 0.25]]"));
+}
+
+TEST(Runtime, ParseDeviceAcceptsCpuAndRejectsNonsense) {
+  EXPECT_EQ(higfa::parse_device("cpu"), torch::Device(torch::kCPU));
+  EXPECT_THROW(higfa::parse_device("gpu"), higfa::InvalidArgument);
+  EXPECT_THROW(higfa::parse_device("cuda:x"), higfa::InvalidArgument);
+  EXPECT_THROW(higfa::parse_device("cuda:"), higfa::InvalidArgument);
+}
+
+TEST(Runtime, ParseDeviceRejectsAnAbsentCudaDevice) {
+  EXPECT_THROW(higfa::parse_device("cuda:99"), higfa::InvalidArgument);
+}
+
+TEST(Runtime, SetNumThreadsSetsLibTorchsThreadCount) {
+  const int before = higfa::num_threads();
+  higfa::set_num_threads(1);
+  EXPECT_EQ(higfa::num_threads(), 1);
+  higfa::set_num_threads(before);
+  EXPECT_THROW(higfa::set_num_threads(0), higfa::InvalidArgument);
+}
+
+}  // namespace
