@@ -276,6 +276,20 @@ TEST(HigfaSampler, BatchSizeDoesNotChangeTheOutputs) {
   EXPECT_EQ(sample_bytes(5, 1), sample_bytes(5, 3));
 }
 
+// strength < 1 starts from the noised input frame (img2img) instead of pure noise.
+TEST(HigfaSampler, Img2ImgSamplesFromTheInputFrame) {
+  GstElement* element = make_sampler(2, 0);
+  g_object_set(element, "strength", 0.5, nullptr);
+  SamplerHarness t(element);
+  std::vector<GstBuffer*> out = t.run(make_labelled_frame(0, "b", "img-0"));
+  ASSERT_EQ(out.size(), 2u);
+  const nlohmann::json guidance =
+      nlohmann::json::parse(gst_buffer_get_higfa_provenance_meta(out[0])->guidance_json);
+  EXPECT_DOUBLE_EQ(guidance.at("strength").get<double>(), 0.5);
+  unref_all(out);
+  EXPECT_EQ(pop_error(t.bus), "");
+}
+
 TEST(HigfaSampler, ClassPropertyLabelsFramesWithoutALabelMeta) {
   GstElement* element = make_sampler(2, 7);
   g_object_set(element, "class", "c", nullptr);
