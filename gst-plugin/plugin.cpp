@@ -11,6 +11,7 @@
 #include "gstcontourextract.h"
 #include "gstdatasetsink.h"
 #include "gstdatasetsrc.h"
+#include "gstfgclassifier.h"
 #include "gsthigfasampler.h"
 
 GST_DEBUG_CATEGORY_STATIC(higfa_library_debug);
@@ -55,6 +56,7 @@ static gboolean plugin_init(GstPlugin *plugin) {
   // One line per element.
   gboolean ok = FALSE;
   ok |= GST_ELEMENT_REGISTER(contourextract, plugin);
+  ok |= GST_ELEMENT_REGISTER(fgclassifier, plugin);
   ok |= GST_ELEMENT_REGISTER(confidencefilter, plugin);
   ok |= GST_ELEMENT_REGISTER(datasetsrc, plugin);
   ok |= GST_ELEMENT_REGISTER(datasetsink, plugin);
