@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+// Copyright 2026 The higfa authors
+// WebDataset encoding: sample keys, PNG members, JSON members and shard boundaries.
+#include <higfa/error.h>
+#include <higfa/seed.h>
+#include <higfa/tar_writer.h>
+#include <higfa/webdataset.h>
+
+#include <cstdio>
+#include <deque>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+namespace higfa {
+
+namespace {
+
+// Keys are kept short so "<key>-<n>.json" always fits ustar's 100-byte name field.
+constexpr std::size_t kMaxKeyLength = 64;
+constexpr std::size_t kKeptPrefix = 47;
+// Keys are checked for uniqueness among this many samples of an archive (all of a shard of
+// usual size); an endless archive keeps bounded memory. Our choice, not WebDataset's.
+constexpr std::size_t kKeyWindow = 65536;
+
+bool is_key_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
+}
+
+// `image` as a cv::Mat that cv::imencode writes as intended (BGR order, 1/3/4 channels).
+cv::Mat to_encodable(const ImageView& image) {
+  validate(image);
+  static const int kTypes[] = {CV_8UC1, CV_8UC3, CV_8UC3, CV_8UC4, CV_8UC4};
+  const cv::Mat src(image.height, image.width, kTypes[static_cast<int>(image.format)], image.data,
+                    static_cast<std::size_t>(image.stride));
+  cv::Mat out;
+  switch (image.format) {
+    case PixelFormat::kGray8:
+    case PixelFormat::kBgr:
+      out = src;  // imencode only reads
+      break;
+    case PixelFormat::kRgb:
+      cv::cvtColor(src, out, cv::COLOR_RGB2BGR);
+      break;
+    case PixelFormat::kRgba:
+      cv::cvtColor(src, out, cv::COLOR_RGBA2BGRA);
+      break;
+    case PixelFormat::kBgrx:
+      cv::cvtColor(src, out, cv::COLOR_BGRA2BGR);
+      break;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string webdataset_key(const std::string& source_id, std::int64_t sample_index,
+                           std::uint64_t counter) {
+  std::string raw;
+  if (source_id.empty()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%06llu", static_cast<unsigned long long>(counter));
+    raw = buf;
+  } else {
+    raw = sample_index >= 0 ? source_id + "-s" + std::to_string(sample_index) : source_id;
+  }
+  std::string key = raw;
+  for (char& c : key) {
+    if (!is_key_char(c)) c = '_';
+  }
+  if (key.size() > kMaxKeyLength) {
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a64(raw)));
+    key = key.substr(0, kKeptPrefix) + "-" + hash;
+  }
+  return key;
+}
+
+std::vector<std::uint8_t> encode_png(const ImageView& image) {
+  std::vector<std::uint8_t> png;
+  if (!cv::imencode(".png", to_encodable(image), png)) {
+    throw Error("PNG encoding failed for a " + std::to_string(image.width) + "x" +
+                std::to_string(image.height) + " image");
+  }
+  return png;
+}
+
+struct WebDatasetEncoder::Impl {
+  WebDatasetOptions options;
+  std::uint64_t samples = 0;   // added since reset
+  std::uint64_t in_shard = 0;  // samples in the open archive
+  std::uint64_t shard = 0;     // index of the open (or next) archive
+  bool open = false;           // an archive has begun and has no end marker yet
+  bool emitted = false;        // any bytes since reset
+  // The keys of the last kKeyWindow samples of the open archive, oldest first, with their base.
+  std::deque<std::pair<std::string, std::string>> window;
+  std::unordered_set<std::string> used;                      // the keys in `window`
+  std::unordered_map<std::string, std::uint64_t> in_window;  // samples in `window` per base
+  std::unordered_map<std::string, std::uint64_t> suffix;     // last suffix given per base
+
+  // `base`, or base-1, base-2, ... when taken in the window.
+  std::string unique_key(const std::string& base) const {
+    if (!used.count(base)) return base;
+    const auto it = suffix.find(base);
+    std::uint64_t n = it == suffix.end() ? 0 : it->second;
+    std::string key;
+    do {
+      key = base + "-" + std::to_string(++n);
+    } while (used.count(key));
+    return key;
+  }
+
+  void clear_keys() {
+    window.clear();
+    used.clear();
+    in_window.clear();
+    suffix.clear();
+  }
+
+  void remember(const std::string& key, const std::string& base) {
+    if (key != base) suffix[base] = std::stoull(key.substr(base.size() + 1));
+    used.insert(key);
+    in_window[base]++;
+    window.emplace_back(key, base);
+    if (window.size() <= kKeyWindow) return;
+    const auto& [old_key, old_base] = window.front();
+    used.erase(old_key);
+    if (--in_window[old_base] == 0) {
+      in_window.erase(old_base);
+      suffix.erase(old_base);
+    }
+    window.pop_front();
+  }
+};
+
+WebDatasetEncoder::WebDatasetEncoder(WebDatasetOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = options;
+}
+
+WebDatasetEncoder::~WebDatasetEncoder() = default;
+WebDatasetEncoder::WebDatasetEncoder(WebDatasetEncoder&&) noexcept = default;
+WebDatasetEncoder& WebDatasetEncoder::operator=(WebDatasetEncoder&&) noexcept = default;
+
+WebDatasetChunk WebDatasetEncoder::add(const ImageView& image, const WebDatasetSample& sample) {
+  Impl& s = *impl_;
+  nlohmann::ordered_json metas = nlohmann::ordered_json::object();
+  if (!sample.metas_json.empty()) {
+    metas = nlohmann::ordered_json::parse(sample.metas_json, nullptr, false);
+    if (metas.is_discarded() || !metas.is_object()) {
+      throw InvalidArgument("sample metas must be a JSON object, got: " + sample.metas_json);
+    }
+  }
+  const std::vector<std::uint8_t> png = encode_png(image);
+
+  WebDatasetChunk chunk;
+  chunk.starts_shard = !s.open;
+  const bool new_shard = chunk.starts_shard;
+  const std::uint64_t shard = new_shard && s.emitted ? s.shard + 1 : s.shard;
+  const std::string base = webdataset_key(sample.source_id, sample.sample_index, s.samples);
+  chunk.key = new_shard ? base : s.unique_key(base);
+
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  json["key"] = chunk.key;
+  json["class_id"] = sample.class_id >= 0 ? nlohmann::ordered_json(sample.class_id) : nullptr;
+  for (const auto& [name, value] : metas.items()) {
+    if (name != "key" && name != "class_id") json[name] = value;
+  }
+  const std::string text =
+      json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+
+  const std::uint64_t mtime = s.options.mtime;
+  append_tar_member(chunk.bytes, chunk.key + ".png", png.data(), png.size(), mtime);
+  if (sample.class_id >= 0) {
+    append_tar_member(chunk.bytes, chunk.key + ".cls", std::to_string(sample.class_id), mtime);
+  }
+  append_tar_member(chunk.bytes, chunk.key + ".json", text, mtime);
+
+  // Nothing above changed the state, so a throw leaves the encoder as it was.
+  if (new_shard) {
+    s.clear_keys();
+    s.in_shard = 0;
+    s.shard = shard;
+    s.open = true;
+  }
+  s.remember(chunk.key, base);
+  s.samples++;
+  s.in_shard++;
+  s.emitted = true;
+  chunk.shard = s.shard;
+  if (s.options.shard_size > 0 && s.in_shard == s.options.shard_size) {
+    append_tar_end(chunk.bytes);
+    chunk.ends_shard = true;
+    s.open = false;
+  }
+  return chunk;
+}
+
+WebDatasetChunk WebDatasetEncoder::finish() {
+  Impl& s = *impl_;
+  WebDatasetChunk chunk;
+  chunk.shard = s.shard;
+  if (s.open || !s.emitted) {
+    append_tar_end(chunk.bytes);
+    chunk.starts_shard = !s.emitted;
+    chunk.ends_shard = true;
+    s.open = false;
+    s.emitted = true;
+  }
+  return chunk;
+}
+
+void WebDatasetEncoder::reset() {
+  const WebDatasetOptions options = impl_->options;
+  impl_ = std::make_unique<Impl>();
+  impl_->options = options;
+}
+
+std::uint64_t WebDatasetEncoder::samples() const { return impl_->samples; }
+
+}  // namespace higfa
