@@ -13,6 +13,7 @@
 #include "gstdatasetsrc.h"
 #include "gstfgclassifier.h"
 #include "gsthigfasampler.h"
+#include "gstwebdatasetmux.h"
 
 GST_DEBUG_CATEGORY_STATIC(higfa_library_debug);
 
@@ -61,6 +62,7 @@ static gboolean plugin_init(GstPlugin *plugin) {
   ok |= GST_ELEMENT_REGISTER(datasetsrc, plugin);
   ok |= GST_ELEMENT_REGISTER(datasetsink, plugin);
   ok |= GST_ELEMENT_REGISTER(higfasampler, plugin);
+  ok |= GST_ELEMENT_REGISTER(webdatasetmux, plugin);
   return ok;
 }
 
