@@ -227,6 +227,24 @@ TEST(WebDatasetMux, ShardsSplitEveryNFrames) {
   gst_harness_teardown(h);
 }
 
+// A flush cuts the archive off; what follows is a new archive with fresh keys and caps.
+TEST(WebDatasetMux, FlushStartsANewArchive) {
+  GstHarness* h = make_harness("shard-size=3");
+  gst_harness_push(h, frame(4, 3, 0, 0, nullptr));
+  gst_harness_push(h, frame(4, 3, 0, 0, nullptr));
+  EXPECT_TRUE(gst_harness_push_event(h, gst_event_new_flush_start()));
+  EXPECT_TRUE(gst_harness_push_event(h, gst_event_new_flush_stop(TRUE)));
+  gst_harness_set_src_caps_str(h, "video/x-raw,format=GRAY8,width=4,height=3,framerate=0/1");
+  ASSERT_EQ(gst_harness_push(h, frame(4, 3, 0, 0, nullptr)), GST_FLOW_OK);
+  const auto buffers = pull_all(h);
+  ASSERT_EQ(buffers.size(), 3u);
+  EXPECT_TRUE(buffers[2].second);
+  const Archive a = parse(buffers[2].first);
+  ASSERT_EQ(a.members.size(), 3u);
+  EXPECT_EQ(a.members[0].name, "000000.png");
+  gst_harness_teardown(h);
+}
+
 TEST(WebDatasetMux, EmptyStreamIsAnEmptyArchive) {
   GstHarness* h = make_harness("");
   gst_harness_play(h);
