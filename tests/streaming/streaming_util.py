@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Copyright 2026 The higfa authors
-# Helpers of the streaming tests: small generated datasets, pipeline runs, a test runner.
+# Shared code of the streaming tests: small generated datasets, pipeline runs, a test runner.
 """Shared by tests/streaming/test_*.py; run those with /usr/bin/python3 (meson test -C BUILD
 --suite streaming sets the hermetic GStreamer environment)."""
 import json
