@@ -11,6 +11,7 @@ import socket
 import subprocess
 import tarfile
 import tempfile
+import time
 
 import numpy as np
 
@@ -112,6 +113,55 @@ def test_generated_samples_cross_tcp_with_provenance():
         assert prov["sample_index"] == int(key.rsplit("-s", 1)[1])
         assert isinstance(prov["seed"], int)
         assert decode_png(sample["png"]).shape == (8, 8)
+
+
+def read_samples(fileobj, count):
+    """The first `count` samples of an endless tar stream, grouped by key."""
+    samples, keys = {}, []
+    with tarfile.open(fileobj=fileobj, mode="r|") as tar:
+        for m in tar:
+            key, ext = m.name.split(".", 1)
+            if key not in samples:
+                if len(keys) == count:
+                    break
+                keys.append(key)
+                samples[key] = {}
+            samples[key][ext] = tar.extractfile(m).read()
+    return [samples[k] for k in keys]
+
+
+def test_tcpserversink_clients_join_a_running_stream_at_a_sample():
+    # Every buffer is whole samples, so a client that connects late reads a valid tar stream.
+    with tempfile.TemporaryDirectory() as tmp:
+        data = os.path.join(tmp, "data")
+        images = make_imagefolder(data, per_class=1)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        proc = subprocess.Popen(
+            ["gst-launch-1.0", "-q", "datasetsrc", "location=" + data, "loop=true", "!",
+             "webdatasetmux", "!", "tcpserversink", "host=127.0.0.1", "port=%d" % port],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            for client in range(2):
+                for attempt in range(100):
+                    try:
+                        conn = socket.create_connection(("127.0.0.1", port), timeout=60)
+                        break
+                    except ConnectionRefusedError:
+                        assert proc.poll() is None, proc.stdout.read()
+                        time.sleep(0.1)
+                with conn, conn.makefile("rb") as stream:
+                    samples = read_samples(stream, 6)
+                assert len(samples) == 6, client
+                for sample in samples:
+                    meta = json.loads(sample["json"])
+                    class_id, pixels = images[meta["label"]["source_id"]]
+                    assert int(sample["cls"]) == class_id
+                    assert np.array_equal(decode_png(sample["png"]), pixels)
+        finally:
+            proc.kill()
+            proc.wait()
 
 
 def test_shard_files_from_multifilesink_are_complete_archives():
