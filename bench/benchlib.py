@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: MIT
+# Copyright 2026 The higfa authors
+# Shared helpers of the benchmarks: pool export, timed pipeline runs, judge scoring, RESULTS.md.
+"""Helpers shared by bench/sampler_modes.py and bench/speed.py."""
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+
+import fmnist  # noqa: E402
+
+RESULTS = os.path.join(ROOT, "docs", "RESULTS.md")
+BUNDLE = os.path.join(ROOT, "models", "fashion-mnist")
+JUDGE = os.path.join(ROOT, "models", "judge", "judge.pt")
+
+
+def class_dir_name(name):
+    """Directory form of a class name, the rule of higfa::class_dir_name."""
+    out = "".join("_" if (c in "/\\" or ord(c) < 32) else c for c in name)
+    return "_" + out[1:] if out.startswith(".") else out
+
+
+def export_pool(root, per_class):
+    """Write the first per_class pool images of each class (index order) as an ImageFolder tree.
+
+    Returns the number of images written. File names are the Fashion-MNIST train index.
+    """
+    import cv2
+    imgs, labels = fmnist.load("pool")
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, "labels.txt"), "w") as f:
+        f.write("\n".join(fmnist.CLASS_NAMES) + "\n")
+    n = 0
+    for cid, name in enumerate(fmnist.CLASS_NAMES):
+        d = os.path.join(root, class_dir_name(name))
+        os.makedirs(d, exist_ok=True)
+        for i in np.flatnonzero(labels == cid)[:per_class]:
+            cv2.imwrite(os.path.join(d, "%d.png" % (fmnist.POOL_RANGE[0] + i)), imgs[i])
+            n += 1
+    return n
+
+
+def gst_env(plugin_dir):
+    env = dict(os.environ)
+    env["GST_PLUGIN_PATH"] = os.path.abspath(plugin_dir)
+    return env
+
+
+def run_timed(description, plugin_dir):
+    """Run description through bench/gst_timed.py; return its timings dict plus rss_kib."""
+    cmd = ["/usr/bin/time", "-f", "%M", "/usr/bin/python3",
+           os.path.join(ROOT, "bench", "gst_timed.py"), description]
+    p = subprocess.run(cmd, env=gst_env(plugin_dir), cwd=ROOT, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("pipeline failed (%d): %s\n%s%s" % (p.returncode, description,
+                                                                p.stdout[-2000:], p.stderr[-2000:]))
+    res = json.loads(p.stdout.strip().splitlines()[-1])
+    res["rss_kib"] = int(p.stderr.strip().splitlines()[-1])
+    return res
+
+
+def read_manifest(out_dir):
+    with open(os.path.join(out_dir, "manifest.jsonl")) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def judge_scores(out_dir):
+    """Judge accuracy vs the intended class, mean final confidence and count of a datasetsink dir."""
+    import cv2
+    import torch
+    rows = read_manifest(out_dir)
+    judge = torch.jit.load(JUDGE, map_location="cpu").eval()
+    x = np.stack([cv2.imread(os.path.join(out_dir, r["path"]), cv2.IMREAD_GRAYSCALE)
+                  for r in rows]).astype(np.float32)
+    assert x.shape[1:] == (32, 32), x.shape
+    y = torch.tensor([r["class_id"] for r in rows])
+    with torch.no_grad():
+        pred = judge(torch.from_numpy(x / 127.5 - 1.0)[:, None]).argmax(1)
+    conf = [r["provenance"]["final_confidence"] for r in rows]
+    return float((pred == y).float().mean()), float(np.mean(conf)), len(rows)
+
+
+def blas():
+    try:
+        return os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+    except OSError:
+        return "unknown"
+
+
+def conditions(threads):
+    import torch
+    git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                         stdout=subprocess.PIPE).stdout.strip()
+    return ("- date: %s UTC; commit %s\n"
+            "- machine: %s, %d cores (shared with other builds; load average (1, 5, 15 min) when written %s)\n"
+            "- BLAS (libblas.so.3 alternative): `%s`; LibTorch intra-op threads: %s; torch %s\n"
+            % (datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), git, platform.machine(),
+               os.cpu_count(), "%.2f %.2f %.2f" % os.getloadavg(), blas(), threads,
+               torch.__version__))
+
+
+def update_section(title, body):
+    """Replace (or append) the '## title' section of docs/RESULTS.md with body."""
+    head = ("<!-- SPDX-License-Identifier: MIT -->\n<!-- Copyright 2026 The higfa authors -->\n"
+            "<!-- What this file is: measured results of the benchmarks in bench/. -->\n"
+            "# Results\n\nNumbers measured by the scripts in `bench/`; each section says how.\n")
+    text = open(RESULTS).read() if os.path.exists(RESULTS) else head
+    section = "## %s\n\n%s\n" % (title, body.rstrip() + "\n")
+    pat = re.compile(r"^## %s\n.*?(?=^## |\Z)" % re.escape(title), re.S | re.M)
+    if pat.search(text):
+        text = pat.sub(lambda m: section + "\n", text).rstrip() + "\n"
+    else:
+        text = text.rstrip() + "\n\n" + section
+    os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
+    with open(RESULTS, "w") as f:
+        f.write(text)
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+

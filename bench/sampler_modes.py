@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: MIT
+# Copyright 2026 The higfa authors
+# Benchmark: speed, judge accuracy and final confidence of each higfasampler guidance mode.
+"""Compare the guidance modes cfg, contour, higfa-fixed and higfa on the same pool images.
+
+For each mode it runs, with gst-launch-1.0,
+
+  datasetsrc (pool ImageFolder) ! contourextract ! higfasampler guidance=<mode> ! datasetsink
+
+on per-class x 10 few-shot pool images (Fashion-MNIST train 50 000-59 999, the first per-class
+of each class in index order, exported to a temporary directory), times the wall clock, and scores
+the outputs with the independent judge (models/judge/judge.pt): its accuracy against the intended
+class, and the mean of the sampler's own final confidence (provenance final_confidence).
+The table goes to stdout and to the "Sampler modes" section of docs/RESULTS.md.
+
+  /usr/bin/python3 bench/sampler_modes.py --plugin-dir build/gst-plugin
+"""
+import argparse
+import os
+import shlex
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+
+MODES = ["cfg", "contour", "higfa-fixed", "higfa"]
+
+def write(args, n, rows, final):
+    """Print the table and, unless --no-write, put it into docs/RESULTS.md."""
+    tab = benchlib.table(["guidance", "images", "wall (s)", "s / image", "start-up (s)",
+                          "s / image (steady)", "judge accuracy",
+                          "mean final confidence", "peak RSS (MiB)"], rows)
+    print(tab)
+    cmd = ("GST_PLUGIN_PATH=%s gst-launch-1.0 datasetsrc location=POOL labels-file=POOL/labels.txt "
+           "bundle=models/fashion-mnist ! contourextract ! higfasampler bundle=models/fashion-mnist "
+           "samples-per-image=1 seed=%d threads=%d num-inference-steps=%d guidance=MODE ! "
+           "datasetsink location=OUT/MODE" % (args.plugin_dir, args.seed, args.threads, args.steps))
+    body = (
+        "%d few-shot pool images (%d per class: the first of each class in Fashion-MNIST train "
+        "index order from 50 000), one sample each, per guidance mode. Seconds per image are the "
+        "whole run's wall clock divided by the images (start-up included, nothing subtracted); "
+        "start-up: to the first frame entering higfasampler; steady: from then to the last image "
+        "written, per image (`bench/gst_timed.py` runs the description and times it). "
+        "Peak RSS: that process (GStreamer, Python GI, the plugin). Judge accuracy: "
+        "the independent judge (`models/judge/judge.pt`) on the outputs against the intended "
+        "class; mean final confidence: the guidance classifier's, from the manifest's provenance."
+        "\n\n%s\n\n%s- sampler: DDIM, %d steps, seed %d, other properties at their defaults\n\n"
+        "Command: `/usr/bin/python3 bench/sampler_modes.py %s`, which runs for each MODE the "
+        "equivalent of\n\n"
+        "```\n%s\n```\n" % (n, args.per_class, tab, benchlib.conditions(args.threads),
+                           args.steps, args.seed, " ".join(shlex.quote(a) for a in sys.argv[1:]),
+                           cmd))
+    if not final:
+        body += "\n(Partial: the modes not listed did not finish.)\n"
+    if not args.no_write:
+        benchlib.update_section("Sampler modes (%d samples each)" % n, body)
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--plugin-dir", default="build/gst-plugin")
+    ap.add_argument("--per-class", type=int, default=20, help="pool images per class")
+    ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--no-write", action="store_true", help="do not update docs/RESULTS.md")
+    args = ap.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="higfa-bench-modes-")
+    data = os.path.join(tmp, "pool")
+    n = benchlib.export_pool(data, args.per_class)
+    src = "datasetsrc location=%s labels-file=%s/labels.txt bundle=%s" % (
+        data, data, benchlib.BUNDLE)
+    sampler = ("higfasampler bundle=%s samples-per-image=1 seed=%d threads=%d "
+               "num-inference-steps=%d" % (benchlib.BUNDLE, args.seed, args.threads, args.steps))
+
+    rows = []
+    for mode in args.modes.split(","):
+        out = os.path.join(tmp, mode)
+        desc = "%s ! contourextract ! %s name=smp guidance=%s ! datasetsink name=out location=%s" % (
+            src, sampler, mode, out)
+        r = benchlib.run_timed(desc, args.plugin_dir)
+        wall, rss = r["wall"], r["rss_kib"]
+        acc, conf, count = benchlib.judge_scores(out)
+        if count != n:
+            raise RuntimeError("%s: %d outputs for %d inputs" % (mode, count, n))
+        rows.append((mode, count, "%.1f" % wall, "%.3f" % (wall / count), "%.1f" % r["startup"],
+                     "%.3f" % (r["steady"] / count),
+                     "%.1f %%" % (100 * acc), "%.3f" % conf, "%.0f" % (rss / 1024)))
+        print("%-12s %d images  %.1f s  %.3f s/image  judge %.1f %%  conf %.3f  RSS %.0f MiB"
+              % (mode, count, wall, wall / count, 100 * acc, conf, rss / 1024), flush=True)
+        write(args, n, rows, len(rows) == len(args.modes.split(",")))
+
+if __name__ == "__main__":
+    main()
