@@ -83,6 +83,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--work", default="", help="training work dir (for the logs summary)")
     ap.add_argument("--no-readme", action="store_true")
+    ap.add_argument("--notes", default="", help="markdown file appended to the README (build notes)")
     ap.add_argument("--clip-variant", action="store_true",
                     help="also measure class fidelity with x0 clipped at every step")
     ap.add_argument("--test-limit", type=int, default=0, help="use only the first N test images")
@@ -165,11 +166,12 @@ def main(argv=None):
     cv2.imwrite(os.path.join(args.bundle, "contour_sheet.png"), to_sheet(torch.stack(tiles), rows, 4))
     res["eval_wall_time_s"] = round(time.time() - t_start, 1)
     res["threads"] = args.threads
+    res["batch_size"] = args.batch_size
     with open(os.path.join(args.bundle, "eval.json"), "w") as f:
         json.dump(res, f, indent=2)
         f.write("\n")
     if not args.no_readme:
-        write_readme(args.bundle, manifest, res, args.work)
+        write_readme(args.bundle, manifest, res, args.work, args.notes)
     print("done in %.0f s" % (time.time() - t_start))
     return 0
 
@@ -181,14 +183,17 @@ def _log_summary(work):
         if p and os.path.exists(p):
             with open(p) as f:
                 ls = [l.rstrip() for l in f if "epoch" in l and ("done" not in l)]
-            keep = [l for l in ls if "test-acc" in l] if name != "denoiser" else \
-                [l for l in ls if "step" in l][::10] + ls[-1:]
+            if name != "denoiser":
+                keep = [l for l in ls if "test-acc" in l]
+            else:
+                keep = [l for j, l in enumerate(ls) if j % 8 == 0 or "resumed" in l
+                        or j == len(ls) - 1]
             lines.append("%s:" % name)
-            lines += ["    " + l for l in keep[-12:]]
+            lines += ["    " + l for l in keep[-14:]]
     return lines
 
 
-def write_readme(bundle, manifest, res, work):
+def write_readme(bundle, manifest, res, work, notes=""):
     p = manifest["provenance"]
     pc = [100 * v for v in res["fidelity_judge_per_class"]]
     names = manifest["class_names"]
@@ -246,7 +251,8 @@ Images are 28x28 padded by 2 px of background to 32x32 and mapped to [-1, 1]
 
 ## Reproduce
 
-One command (from the repository root, about {total_min:.0f} minutes on 2 CPU cores):
+One command, from the repository root (the recorded run's wall times are in the table
+below):
 
 ```
 tools/make_default_bundle.sh
@@ -278,7 +284,7 @@ are indicative. Evaluation seed {eseed}; evaluation took {ewall:.0f} s.
 | contour adherence F1 (1-px tolerance), with contour (scale 0.8) | {f1w:.3f} | clearly higher than without |
 | contour adherence F1, same noise without contour (scale 0) | {f1o:.3f} | |
 | judge accuracy of the contour-guided samples (with / without) | {cfw:.1f} % / {cfo:.1f} % | |
-| reference sampler time per image (CFG, 50 steps, batch {bs}) | {spi:.3f} s | |
+| reference sampler time per image (CFG, 50 steps, batch {bs}, {eth} thread(s), shared cores) | {spi:.3f} s | |
 
 Contour adherence uses {ncont} pool images (train indices >= 50 000, drawn with the
 evaluation seed): the Canny map of each image conditions the sampler with the image's
@@ -298,7 +304,6 @@ Sampler used for the measurements: `tools/sample_reference.py` (DDIM, eta 0, lea
 spacing `980, 960, ..., 0`, final previous alpha 1, CFG with w = 5, no x0 clipping).
 """.format(pd=p["parameters"]["denoiser"], pc_=p["parameters"]["classifier"],
            ch="/".join(str(c) for c in _channels(work)),
-           total_min=sum(p["wall_time_s"].values()) / 60 + res["eval_wall_time_s"] / 60,
            sd=p["seeds"]["denoiser"], sc=p["seeds"]["classifier"], sj=p["seeds"]["judge"],
            ed=p["epochs"]["denoiser"], ec=p["epochs"]["classifier"], ej=p["epochs"]["judge"],
            std=p["steps"]["denoiser"], stc=p["steps"]["classifier"], stj=p["steps"]["judge"],
@@ -312,10 +317,14 @@ spacing `980, 960, ..., 0`, final previous alpha 1, CFG with w = 5, no x0 clippi
            f1w=res["contour_f1_with"], f1o=res["contour_f1_without"],
            cfw=100 * res["contour_fidelity_judge_with"],
            cfo=100 * res["contour_fidelity_judge_without"],
-           spi=res["sampling_s_per_image_cfg50"], bs=100, ncont=res["contour_images"],
+           spi=res["sampling_s_per_image_cfg50"], bs=res.get("batch_size", 100),
+           eth=res.get("threads", 1), ncont=res["contour_images"],
            per_class=per_class,
            clip_row=("\n| class fidelity with x0 clipped to [-1, 1] at every step (same noise) | %.1f %% | |"
                      % (100 * res["fidelity_judge_clip_x0"])) if "fidelity_judge_clip_x0" in res else "")
+    if notes:
+        with open(notes) as f:
+            text += "\n## Notes on this build\n\n" + f.read()
     with open(os.path.join(bundle, "README.md"), "w") as f:
         f.write(text)
 
