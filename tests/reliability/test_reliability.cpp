@@ -485,7 +485,7 @@ TEST(Reliability, SinkErrorMidRunLeavesTheManifestMatchingTheFiles) {
                  " ! datasetsink name=sink location=" + (tmp / "out"));
   EXPECT_FALSE(run.eos);
   ASSERT_EQ(run.errors.size(), 1u);
-  EXPECT_NE(run.errors[0].find("c"), std::string::npos) << run.errors[0];
+  EXPECT_NE(run.errors[0].find("class \"c\""), std::string::npos) << run.errors[0];
   gst_element_set_state(run.pipeline, GST_STATE_NULL);
   const std::vector<std::string> listed = manifest_files(tmp / "out");
   EXPECT_EQ(listed.size(), static_cast<std::size_t>(2 * good * 2));  // classes a and b
