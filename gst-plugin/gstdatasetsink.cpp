@@ -127,8 +127,8 @@ static void gst_dataset_sink_get_property(GObject* object, guint prop_id, GValue
   const State& st = *self->state;
   switch (prop_id) {
     case PROP_LOCATION:
-      g_value_set_string(value, st.settings.location.empty() ? nullptr
-                                                             : st.settings.location.c_str());
+      g_value_set_string(value,
+                         st.settings.location.empty() ? nullptr : st.settings.location.c_str());
       break;
     case PROP_OVERWRITE:
       g_value_set_boolean(value, st.settings.overwrite);
@@ -182,8 +182,7 @@ static bool close_writer(GstDatasetSink* self) {
     return true;
   } catch (const std::exception& e) {
     GST_ELEMENT_ERROR(self, RESOURCE, SYNC,
-                      ("Could not flush the manifest of \"%s\": %s", st.location.c_str(),
-                       e.what()),
+                      ("Could not flush the manifest of \"%s\": %s", st.location.c_str(), e.what()),
                       ("higfa::DatasetWriter::close: %s", e.what()));
     return false;
   }
@@ -310,10 +309,10 @@ static void post_totals(GstDatasetSink* self) {
     g_value_set_uint64(&c, n);
     gst_value_array_append_and_take_value(&counts, &c);
   }
-  GstStructure* s = gst_structure_new(
-      "higfa-dataset-written", "location", G_TYPE_STRING, st.location.c_str(), "manifest",
-      G_TYPE_STRING, st.writer->manifest_path().c_str(), "count", G_TYPE_UINT64,
-      static_cast<guint64>(st.writer->count()), nullptr);
+  GstStructure* s =
+      gst_structure_new("higfa-dataset-written", "location", G_TYPE_STRING, st.location.c_str(),
+                        "manifest", G_TYPE_STRING, st.writer->manifest_path().c_str(), "count",
+                        G_TYPE_UINT64, static_cast<guint64>(st.writer->count()), nullptr);
   gst_structure_take_value(s, "class-names", &names);
   gst_structure_take_value(s, "class-counts", &counts);
   gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
@@ -363,8 +362,8 @@ static void install_properties(GObjectClass* gobject_class) {
                         static_cast<GParamFlags>(rw | GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property(
       gobject_class, PROP_COUNT,
-      g_param_spec_uint64("count", "Count",
-                          "Images written since the start (0 before the first)", 0, G_MAXUINT64, 0,
+      g_param_spec_uint64("count", "Count", "Images written since the start (0 before the first)",
+                          0, G_MAXUINT64, 0,
                           static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 }
 
@@ -391,8 +390,7 @@ static void gst_dataset_sink_class_init(GstDatasetSinkClass* klass) {
   basesink_class->render = GST_DEBUG_FUNCPTR(gst_dataset_sink_render);
   basesink_class->event = GST_DEBUG_FUNCPTR(gst_dataset_sink_event);
 
-  GST_DEBUG_CATEGORY_INIT(gst_dataset_sink_debug, "datasetsink", 0,
-                          "higfa labelled dataset sink");
+  GST_DEBUG_CATEGORY_INIT(gst_dataset_sink_debug, "datasetsink", 0, "higfa labelled dataset sink");
 }
 
 static void gst_dataset_sink_init(GstDatasetSink* self) {

@@ -218,10 +218,10 @@ static bool bundle_classes(GstDatasetSrc* self, const std::string& bundle,
     *classes = higfa::load_manifest(bundle).class_names;
     return true;
   } catch (const std::exception& e) {
-    GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
-                      ("Could not read the class list of the model bundle \"%s\": %s",
-                       bundle.c_str(), e.what()),
-                      ("higfa::load_manifest: %s", e.what()));
+    GST_ELEMENT_ERROR(
+        self, RESOURCE, NOT_FOUND,
+        ("Could not read the class list of the model bundle \"%s\": %s", bundle.c_str(), e.what()),
+        ("higfa::load_manifest: %s", e.what()));
     return false;
   }
 }
@@ -304,7 +304,8 @@ static GstFlowReturn ensure_caps(GstDatasetSrc* self, const higfa::DecodedImage&
   const GstVideoFormat format =
       img.format == higfa::PixelFormat::kGray8 ? GST_VIDEO_FORMAT_GRAY8 : GST_VIDEO_FORMAT_RGB;
   if (st.have_info && GST_VIDEO_INFO_FORMAT(&st.info) == format &&
-      GST_VIDEO_INFO_WIDTH(&st.info) == img.width && GST_VIDEO_INFO_HEIGHT(&st.info) == img.height) {
+      GST_VIDEO_INFO_WIDTH(&st.info) == img.width &&
+      GST_VIDEO_INFO_HEIGHT(&st.info) == img.height) {
     return GST_FLOW_OK;
   }
   GstVideoInfo info;
@@ -314,8 +315,8 @@ static GstFlowReturn ensure_caps(GstDatasetSrc* self, const higfa::DecodedImage&
   GST_VIDEO_INFO_FPS_D(&info) = 1;
   GstCaps* caps = gst_video_info_to_caps(&info);
   GstPad* pad = GST_BASE_SRC_PAD(self);
-  const gboolean ok = gst_pad_peer_query_accept_caps(pad, caps) &&
-                      gst_base_src_set_caps(GST_BASE_SRC(self), caps);
+  const gboolean ok =
+      gst_pad_peer_query_accept_caps(pad, caps) && gst_base_src_set_caps(GST_BASE_SRC(self), caps);
   if (!ok) {
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
                       ("Downstream does not accept %s frames of %dx%d (the image \"%s\").",
@@ -331,8 +332,7 @@ static GstFlowReturn ensure_caps(GstDatasetSrc* self, const higfa::DecodedImage&
 }
 
 // A buffer holding `img` in the current caps' layout, with the entry's label.
-static GstBuffer* make_buffer(State& st, higfa::DecodedImage& img,
-                              const higfa::DatasetEntry& e) {
+static GstBuffer* make_buffer(State& st, higfa::DecodedImage& img, const higfa::DatasetEntry& e) {
   GstBuffer* buf = gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&st.info), nullptr);
   GstVideoFrame frame;
   if (!gst_video_frame_map(&frame, &st.info, buf, GST_MAP_WRITE)) {
@@ -368,7 +368,8 @@ static bool skip_unreadable(GstDatasetSrc* self, const std::string& path, const 
   }
   GST_OBJECT_UNLOCK(self);
   if (skip) {
-    GST_ELEMENT_WARNING(self, RESOURCE, READ, ("Skipped the unreadable image \"%s\".", path.c_str()),
+    GST_ELEMENT_WARNING(self, RESOURCE, READ,
+                        ("Skipped the unreadable image \"%s\".", path.c_str()),
                         ("higfa::decode_image: %s", why));
   } else {
     GST_ELEMENT_ERROR(self, RESOURCE, READ,

@@ -39,7 +39,7 @@ bool is_hidden(const fs::path& p) {
 
 bool has_image_extension(const fs::path& p) {
   static const std::set<std::string> kExtensions = {".png", ".jpg", ".jpeg", ".bmp",
-                                                    ".pgm", ".ppm", ".tif", ".tiff"};
+                                                    ".pgm", ".ppm", ".tif",  ".tiff"};
   return kExtensions.count(lower(p.extension().string())) > 0;
 }
 
@@ -66,8 +66,8 @@ std::string join_names(const std::vector<std::string>& names) {
 
 std::string unknown_label_message(const std::string& where, const std::string& label,
                                   const std::vector<std::string>& class_names) {
-  return where + ": label \"" + label + "\" is not a known class; known classes: " +
-         join_names(class_names);
+  return where + ": label \"" + label +
+         "\" is not a known class; known classes: " + join_names(class_names);
 }
 
 void require_directory(const std::string& root) {

@@ -126,8 +126,9 @@ DecodedImage decode_image(const std::string& path) {
       break;
     }
     default:
-      throw Error(path + ": " + std::to_string(m.channels()) +
-                  " channels, expected 1 (grey), 2 (grey + alpha), 3 (colour) or 4 (colour + alpha)");
+      throw Error(
+          path + ": " + std::to_string(m.channels()) +
+          " channels, expected 1 (grey), 2 (grey + alpha), 3 (colour) or 4 (colour + alpha)");
   }
   DecodedImage out;
   out.width = packed.cols;

@@ -101,8 +101,8 @@ struct DatasetWriter::Impl {
   std::size_t count = 0;
   std::size_t counter = 0;  // next running-counter id
   std::map<std::string, std::size_t> class_counts;
-  std::set<std::string> used;      // "<class dir>/<id>" taken in this run
-  std::set<std::string> dirs;      // class directories written to
+  std::set<std::string> used;  // "<class dir>/<id>" taken in this run
+  std::set<std::string> dirs;  // class directories written to
 
   void remove_listed_files();
   std::string unique_id(const std::string& dir, const std::string& base);
@@ -183,8 +183,8 @@ DatasetWriter::DatasetWriter(const std::string& out_dir, bool overwrite)
   if (ec || !fs::is_directory(impl_->out_dir)) {
     throw Error(out_dir + ": cannot create the output directory: " + ec.message());
   }
-  const bool non_empty = fs::exists(impl_->manifest_path, ec) &&
-                         fs::file_size(impl_->manifest_path, ec) > 0;
+  const bool non_empty =
+      fs::exists(impl_->manifest_path, ec) && fs::file_size(impl_->manifest_path, ec) > 0;
   if (non_empty && !overwrite) {
     throw Error(impl_->manifest_path +
                 " exists and is not empty; choose another directory or allow overwriting");
@@ -247,8 +247,7 @@ WrittenImage DatasetWriter::write(const ImageView& image, const DatasetRecord& r
   nlohmann::ordered_json line = {{"id", w.id}, {"path", w.path}};
   line["class_name"] = record.class_name;
   line["class_id"] = record.class_id >= 0 ? nlohmann::ordered_json(record.class_id) : nullptr;
-  line["source_id"] =
-      record.source_id.empty() ? nullptr : nlohmann::ordered_json(record.source_id);
+  line["source_id"] = record.source_id.empty() ? nullptr : nlohmann::ordered_json(record.source_id);
   line["sample_index"] =
       record.sample_index >= 0 ? nlohmann::ordered_json(record.sample_index) : nullptr;
   line["width"] = image.width;
@@ -258,7 +257,8 @@ WrittenImage DatasetWriter::write(const ImageView& image, const DatasetRecord& r
       line[it.key()] = it.value();
     }
   }
-  const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const std::string text =
+      line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   try {
     write_all(s.manifest_fd, text.data(), text.size(), s.manifest_path);
   } catch (...) {

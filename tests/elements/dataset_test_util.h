@@ -75,17 +75,19 @@ inline void write_manifest_only_bundle(const std::string& dir,
     names += (names.empty() ? "\"" : ", \"") + c + "\"";
   }
   const std::string n = std::to_string(classes.size());
-  write_text(dir + "/manifest.json",
-             "{\"format\": \"higfa-bundle\", \"version\": 1, \"name\": \"test\", \"resolution\": "
-             "[8, 8], \"channels\": 1, \"value_range\": [-1.0, 1.0], \"space\": \"pixel\", "
-             "\"prediction_type\": \"epsilon\", \"schedule\": {\"beta_schedule\": \"linear\", "
-             "\"beta_start\": 0.0001, \"beta_end\": 0.02, \"num_train_timesteps\": 1000}, "
-             "\"conditioning\": \"class\", \"num_classes\": " + n + ", \"null_class\": " + n +
-             ", \"class_names\": [" + names + "], \"fit\": \"pad\", \"contour\": {\"blur_size\": "
-             "3, \"blur_sigma\": 0.0, \"low_threshold\": 50, \"high_threshold\": 150, "
-             "\"l2_gradient\": false}, \"files\": {\"denoiser\": \"denoiser.pt\", \"classifier\": "
-             "\"classifier.pt\"}, \"classifier\": {\"resolution\": [8, 8], \"channels\": 1, "
-             "\"value_range\": [-1.0, 1.0], \"fit\": \"pad\"}}");
+  write_text(
+      dir + "/manifest.json",
+      "{\"format\": \"higfa-bundle\", \"version\": 1, \"name\": \"test\", \"resolution\": "
+      "[8, 8], \"channels\": 1, \"value_range\": [-1.0, 1.0], \"space\": \"pixel\", "
+      "\"prediction_type\": \"epsilon\", \"schedule\": {\"beta_schedule\": \"linear\", "
+      "\"beta_start\": 0.0001, \"beta_end\": 0.02, \"num_train_timesteps\": 1000}, "
+      "\"conditioning\": \"class\", \"num_classes\": " +
+          n + ", \"null_class\": " + n + ", \"class_names\": [" + names +
+          "], \"fit\": \"pad\", \"contour\": {\"blur_size\": "
+          "3, \"blur_sigma\": 0.0, \"low_threshold\": 50, \"high_threshold\": 150, "
+          "\"l2_gradient\": false}, \"files\": {\"denoiser\": \"denoiser.pt\", \"classifier\": "
+          "\"classifier.pt\"}, \"classifier\": {\"resolution\": [8, 8], \"channels\": 1, "
+          "\"value_range\": [-1.0, 1.0], \"fit\": \"pad\"}}");
   write_text(dir + "/denoiser.pt", "");
   write_text(dir + "/classifier.pt", "");
 }

@@ -61,14 +61,13 @@ GstBuffer* generated_frame(int k, const char* class_name, const char* source_id,
   return buf;
 }
 
-GstStaticPadTemplate harness_src = GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS,
-                                                            GST_STATIC_CAPS_ANY);
+GstStaticPadTemplate harness_src =
+    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS_ANY);
 
 // A datasetsink writing to `location`; not async, as the harness expects PLAYING at once.
 GstElement* new_sink(const std::string& location, bool overwrite = false) {
   GstElement* sink = gst_element_factory_make("datasetsink", nullptr);
-  g_object_set(sink, "location", location.c_str(), "overwrite", overwrite, "async", FALSE,
-               nullptr);
+  g_object_set(sink, "location", location.c_str(), "overwrite", overwrite, "async", FALSE, nullptr);
   return sink;
 }
 

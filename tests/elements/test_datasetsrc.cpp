@@ -138,8 +138,8 @@ TEST(DatasetSrc, BundleClassListMatchesFoldersByDirectoryForm) {
   write_gray_png(tmp / "data/Coat/3.png", 1);
   write_manifest_only_bundle(tmp / "bundle", {"T-shirt/top", "Trouser", "Coat"});
   GstHarness* h = gst_harness_new("datasetsrc");
-  g_object_set(h->element, "location", (tmp / "data").c_str(), "bundle",
-               (tmp / "bundle").c_str(), nullptr);
+  g_object_set(h->element, "location", (tmp / "data").c_str(), "bundle", (tmp / "bundle").c_str(),
+               nullptr);
   Received r;
   run_to_eos(h, &r);
   ASSERT_EQ(r.buffers.size(), 2u);
@@ -159,8 +159,8 @@ TEST(DatasetSrc, UnknownClassFailsTheStartNamingItAndTheKnownClasses) {
   write_manifest_only_bundle(tmp / "bundle", {"a", "b"});
   GstHarness* h = gst_harness_new("datasetsrc");
   BusCapture bus(h->element);
-  g_object_set(h->element, "location", (tmp / "data").c_str(), "bundle",
-               (tmp / "bundle").c_str(), nullptr);
+  g_object_set(h->element, "location", (tmp / "data").c_str(), "bundle", (tmp / "bundle").c_str(),
+               nullptr);
   EXPECT_EQ(gst_element_set_state(h->element, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
   const auto errors = bus.texts(GST_MESSAGE_ERROR);  // then GstBaseSrc's own "Failed to start"
   ASSERT_GE(errors.size(), 1u);
@@ -193,8 +193,9 @@ TEST(DatasetSrc, CsvAndJsonlManifestsKeepTheirOrder) {
   TempDir tmp;
   write_small_tree(tmp);
   write_text(tmp / "data/list.csv", "path,label\nb/0.png,b\n\"a/1.png\",a\n");
-  write_text(tmp / "data/list.jsonl",
-             "{\"path\": \"b/0.png\", \"label\": \"b\"}\n{\"path\": \"a/1.png\", \"label\": \"a\"}\n");
+  write_text(
+      tmp / "data/list.jsonl",
+      "{\"path\": \"b/0.png\", \"label\": \"b\"}\n{\"path\": \"a/1.png\", \"label\": \"a\"}\n");
   for (const char* name : {"data/list.csv", "data/list.jsonl"}) {
     GstHarness* h = gst_harness_new("datasetsrc");
     g_object_set(h->element, "manifest", (tmp / name).c_str(), nullptr);
@@ -210,9 +211,8 @@ TEST(DatasetSrc, CsvAndJsonlManifestsKeepTheirOrder) {
 TEST(DatasetSrc, ShardsAreDisjointAndCoverTheDataset) {
   TempDir tmp;
   for (int i = 0; i < 7; ++i) {
-    write_gray_png(tmp / ("data/" + std::string(i % 2 ? "b" : "a") + "/" + std::to_string(i) +
-                          ".png"),
-                   i);
+    write_gray_png(
+        tmp / ("data/" + std::string(i % 2 ? "b" : "a") + "/" + std::to_string(i) + ".png"), i);
   }
   std::multiset<std::string> all;
   for (int shard = 0; shard < 3; ++shard) {

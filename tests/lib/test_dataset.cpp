@@ -202,9 +202,9 @@ TEST(Dataset, CompositesAlphaOverBlack) {
 }
 
 TEST(Dataset, UnreadableFilesThrowErrorNamingTheFile) {
-  for (const char* f : {"/broken/a/1-zero.png", "/broken/a/2-corrupt.png",
-                        "/broken/b/0-truncated.png", "/broken/b/1-truncated.jpg",
-                        "/broken/a/missing.png"}) {
+  for (const char* f :
+       {"/broken/a/1-zero.png", "/broken/a/2-corrupt.png", "/broken/b/0-truncated.png",
+        "/broken/b/1-truncated.jpg", "/broken/a/missing.png"}) {
     try {
       higfa::decode_image(kImages + f);
       ADD_FAILURE() << f << " decoded";
@@ -280,8 +280,7 @@ TEST(DatasetWriter, ConvertsColourFormatsToPng) {
   TempDir tmp;
   std::vector<std::uint8_t> bgrx = {10, 20, 30, 0, 40, 50, 60, 0};  // 2x1 BGRx
   higfa::DatasetWriter w(tmp.path(), false);
-  const auto out =
-      w.write({bgrx.data(), 2, 1, 8, higfa::PixelFormat::kBgrx}, {"a", "p", -1, ""});
+  const auto out = w.write({bgrx.data(), 2, 1, 8, higfa::PixelFormat::kBgrx}, {"a", "p", -1, ""});
   w.close();
   const auto img = higfa::decode_image(tmp.path() + "/" + out.path);
   ASSERT_EQ(img.format, higfa::PixelFormat::kRgb);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// Labelled image datasets: ImageFolder trees and CSV/JSONL manifests, class lists, shards, decoding.
+// Labelled image datasets: ImageFolder / CSV / JSONL listing, class lists, shards, decoding.
 #pragma once
 
 #include <higfa/image.h>
@@ -36,8 +36,8 @@ std::string class_dir_name(const std::string& class_name);
 std::vector<std::string> list_class_dirs(const std::string& root);
 
 /// Images of an ImageFolder tree `root/<class dir>/**/<image>` (.png .jpg .jpeg .bmp .pgm .ppm
-/// .tif .tiff, any case; hidden files skipped), sorted by class dir then by relative path, bytewise.
-/// `label` is the class dir name. Throws InvalidArgument if `root` cannot be read.
+/// .tif .tiff, any case; hidden files skipped), sorted by class dir then by relative path,
+/// bytewise. `label` is the class dir name. Throws InvalidArgument if `root` cannot be read.
 std::vector<DatasetEntry> list_image_folder(const std::string& root);
 
 /// Entries of a manifest: CSV ("path,label", optional header naming the columns path and
@@ -53,7 +53,8 @@ std::vector<std::string> read_labels_file(const std::string& path);
 /// Sets `label` and `class_id` of every entry against `class_names`. A label matches a class if it
 /// equals the class name or its class_dir_name. Throws InvalidArgument naming the file, the label
 /// and the known classes for a label that matches none.
-void resolve_labels(std::vector<DatasetEntry>& entries, const std::vector<std::string>& class_names);
+void resolve_labels(std::vector<DatasetEntry>& entries,
+                    const std::vector<std::string>& class_names);
 
 /// Where a dataset and its class list come from; exactly one of `root` and `manifest` is set.
 struct DatasetSource {
@@ -71,8 +72,8 @@ Dataset open_dataset(const DatasetSource& source);
 
 /// The entries of shard `shard_index` of `shard_count`: entry i belongs to shard i % shard_count.
 /// Throws InvalidArgument unless 0 <= shard_index < shard_count.
-std::vector<DatasetEntry> shard_entries(const std::vector<DatasetEntry>& entries,
-                                        int shard_index, int shard_count);
+std::vector<DatasetEntry> shard_entries(const std::vector<DatasetEntry>& entries, int shard_index,
+                                        int shard_count);
 
 /// An owned, packed 8-bit image (stride == width * bytes_per_pixel(format)).
 struct DecodedImage {
