@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Copyright 2026 The higfa authors
-# Shared helpers of the benchmarks: pool export, timed pipeline runs, judge scoring, RESULTS.md.
-"""Helpers shared by bench/sampler_modes.py and bench/speed.py."""
+# Shared code of the benchmarks: pool export, timed pipeline runs, judge scoring, RESULTS.md.
+"""Functions shared by bench/sampler_modes.py and bench/speed.py."""
 import datetime
 import json
 import os
