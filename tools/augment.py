@@ -128,13 +128,16 @@ def run(Gst, description, overwrite):
     bus = pipeline.get_bus()
     # Sources list their dataset on the way to PAUSED; a failure posts the error read below.
     pipeline.set_state(Gst.State.PAUSED)
-    total = sum(s.get_property("count") for s in srcs)
-    if total and samplers:
-        total *= samplers[0].get_property("samples-per-image")
+    per_image = samplers[0].get_property("samples-per-image") if samplers else 1
+
+    def total():  # what the sources will deliver: listed images less the unreadable ones
+        return per_image * sum(s.get_property("count") - s.get_property("skipped") for s in srcs)
+
     pipeline.set_state(Gst.State.PLAYING)
     progress = Progress()
     stats = None
-    types = Gst.MessageType.EOS | Gst.MessageType.ERROR | Gst.MessageType.ELEMENT
+    types = (Gst.MessageType.EOS | Gst.MessageType.ERROR | Gst.MessageType.ELEMENT
+             | Gst.MessageType.WARNING)
     while True:
         msg = bus.timed_pop_filtered(1 * Gst.SECOND, types)
         written = sum(s.get_property("count") for s in sinks)
@@ -143,7 +146,7 @@ def run(Gst, description, overwrite):
             and filters[0].get_static_pad("reject_src").is_linked()
         done = written + (0 if rejected_linked else dropped)
         if msg is None:
-            progress.show(done, total, kept, dropped)
+            progress.show(done, total(), kept, dropped)
             continue
         if msg.type == Gst.MessageType.ERROR:
             err, debug = msg.parse_error()
@@ -152,22 +155,28 @@ def run(Gst, description, overwrite):
                     if "exists and is not empty" in err.message else "")
             sys.exit("\naugment: error from %s: %s\n  %s%s"
                      % (msg.src.get_name(), err.message, debug, hint))
+        if msg.type == Gst.MessageType.WARNING:
+            err, _ = msg.parse_warning()
+            sys.stdout.write("%saugment: warning from %s: %s\n"
+                             % ("\n" if progress.tty else "", msg.src.get_name(), err.message))
+            continue
         if msg.type == Gst.MessageType.ELEMENT:
             s = msg.get_structure()
             if s.get_name() == "higfa-filter-stats":
                 stats = s.copy()
             elif s.get_name() == "higfa-progress":
-                progress.show(done, total, kept, dropped)
+                progress.show(done, total(), kept, dropped)
             continue
-        progress.show(done, total, kept, dropped, final=True)
+        progress.show(done, total(), kept, dropped, final=True)
         break
     if stats is None and filters:
         stats = filters[0].get_property("stats")
     # In the order the description names them: the first is the main output.
     locations = sorted((s.get_property("location") for s in sinks),
                        key=lambda loc: (description.find("location=" + loc), loc))
+    sources = [(s.get_property("count"), s.get_property("skipped")) for s in srcs]
     pipeline.set_state(Gst.State.NULL)
-    return locations, stats
+    return locations, stats, sources
 
 
 def class_dir_name(name):
@@ -271,7 +280,10 @@ def main():
     print("augment: running %s" % os.path.relpath(args.pipeline, REPO))
     print("  gst-launch-1.0 " + description)
     os.makedirs(args.out, exist_ok=True)
-    locations, stats = run(Gst, description, args.overwrite)
+    locations, stats, sources = run(Gst, description, args.overwrite)
+    for count, skipped in sources:
+        print("augment: read %d source images%s" % (
+            count - skipped, ", skipped %d unreadable files" % skipped if skipped else ""))
 
     kept, dropped, per_class = filter_counts(stats)
     for loc in locations:
