@@ -34,6 +34,7 @@
 #include <string>
 
 #include "gsthigfameta.h"
+#include "gsthigfautil.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_contour_extract_debug);
 #define GST_CAT_DEFAULT gst_contour_extract_debug
@@ -148,29 +149,6 @@ GstHigfaContourParams to_params(const higfa::ContourOptions &o) {
                                o.auto_threshold, o.auto_sigma, o.l2_gradient,   o.thinning};
 }
 
-higfa::PixelFormat to_pixel_format(GstVideoFormat format) {
-  switch (format) {
-    case GST_VIDEO_FORMAT_RGB:
-      return higfa::PixelFormat::kRgb;
-    case GST_VIDEO_FORMAT_BGR:
-      return higfa::PixelFormat::kBgr;
-    case GST_VIDEO_FORMAT_RGBA:
-      return higfa::PixelFormat::kRgba;
-    case GST_VIDEO_FORMAT_BGRx:
-      return higfa::PixelFormat::kBgrx;
-    default:
-      return higfa::PixelFormat::kGray8;  // the caps allow nothing else
-  }
-}
-
-// Zero-copy, stride-aware view of plane 0 of a packed frame.
-higfa::ImageView frame_view(GstVideoFrame *frame) {
-  return higfa::ImageView{static_cast<std::uint8_t *>(GST_VIDEO_FRAME_PLANE_DATA(frame, 0)),
-                          GST_VIDEO_FRAME_WIDTH(frame), GST_VIDEO_FRAME_HEIGHT(frame),
-                          GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0),
-                          to_pixel_format(GST_VIDEO_FRAME_FORMAT(frame))};
-}
-
 // Applies a property change to a copy of the options and keeps it unless it is invalid while the
 // element runs. Stopped, settings may pass through invalid combinations (low-threshold is set
 // before high-threshold); start() checks the final one.
@@ -202,7 +180,7 @@ GstBuffer *extract_edges(GstContourExtract *self, GstVideoFrame *frame,
   const higfa::ImageView dst{map.data, GST_VIDEO_INFO_WIDTH(info), GST_VIDEO_INFO_HEIGHT(info),
                              GST_VIDEO_INFO_PLANE_STRIDE(info, 0), higfa::PixelFormat::kGray8};
   try {
-    higfa::extract_contour(frame_view(frame), dst, options);
+    higfa::extract_contour(gst_higfa_frame_view(frame), dst, options);
   } catch (...) {
     gst_buffer_unmap(edges, &map);
     gst_buffer_unref(edges);
@@ -224,7 +202,7 @@ void post_extract_error(GstContourExtract *self, const char *what) {
 void render_contour(GstContourExtract *self, GstVideoFrame *in, GstVideoFrame *out,
                     const higfa::ContourOptions &options) {
   if (GST_VIDEO_FRAME_FORMAT(out) == GST_VIDEO_FORMAT_GRAY8) {
-    higfa::extract_contour(frame_view(in), frame_view(out), options);
+    higfa::extract_contour(gst_higfa_frame_view(in), gst_higfa_frame_view(out), options);
     return;
   }
   GstBuffer *edges = extract_edges(self, in, options);

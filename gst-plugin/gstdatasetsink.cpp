@@ -42,6 +42,7 @@
 #include <string>
 
 #include "gsthigfameta.h"
+#include "gsthigfautil.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_dataset_sink_debug);
 #define GST_CAT_DEFAULT gst_dataset_sink_debug
@@ -74,7 +75,6 @@ struct State {
   std::unique_ptr<higfa::DatasetWriter> writer;
   std::string location;
   GstVideoInfo info;
-  higfa::PixelFormat format = higfa::PixelFormat::kGray8;
   bool have_info = false;
 };
 
@@ -199,20 +199,9 @@ static gboolean gst_dataset_sink_stop(GstBaseSink* sink) {
 static gboolean gst_dataset_sink_set_caps(GstBaseSink* sink, GstCaps* caps) {
   GstDatasetSink* self = GST_DATASET_SINK(sink);
   State& st = *self->state;
-  GstVideoInfo info;
-  if (!gst_video_info_from_caps(&info, caps)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                      ("Invalid caps %" GST_PTR_FORMAT, static_cast<void*>(caps)), (nullptr));
+  if (!gst_higfa_video_info_from_caps(GST_ELEMENT(self), caps, &st.info)) {
     return FALSE;
   }
-  try {
-    st.format = higfa::parse_pixel_format(gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info)));
-  } catch (const std::exception& e) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Unsupported video format: %s", e.what()),
-                      ("higfa::parse_pixel_format: %s", e.what()));
-    return FALSE;
-  }
-  st.info = info;
   st.have_info = true;
   return TRUE;
 }
@@ -267,9 +256,7 @@ static GstFlowReturn gst_dataset_sink_render(GstBaseSink* sink, GstBuffer* buf) 
     GST_ELEMENT_ERROR(self, STREAM, FAILED, ("Could not map an input frame."), (nullptr));
     return GST_FLOW_ERROR;
   }
-  const higfa::ImageView view{static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
-                              GST_VIDEO_FRAME_WIDTH(&frame), GST_VIDEO_FRAME_HEIGHT(&frame),
-                              GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0), st.format};
+  const higfa::ImageView view = gst_higfa_frame_view(&frame);
   try {
     const higfa::WrittenImage w = st.writer->write(view, record);
     GST_LOG_OBJECT(self, "wrote %s", w.path.c_str());

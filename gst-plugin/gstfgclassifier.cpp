@@ -45,6 +45,7 @@
 
 #include "gstfgclassifier.h"
 #include "gsthigfameta.h"
+#include "gsthigfautil.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_fg_classifier_debug);
 #define GST_CAT_DEFAULT gst_fg_classifier_debug
@@ -357,21 +358,6 @@ static gboolean gst_fg_classifier_annotate(GstFgClassifier* self, GstBuffer* buf
   return TRUE;
 }
 
-static higfa::PixelFormat pixel_format(GstVideoFormat format) {
-  switch (format) {
-    case GST_VIDEO_FORMAT_RGB:
-      return higfa::PixelFormat::kRgb;
-    case GST_VIDEO_FORMAT_BGR:
-      return higfa::PixelFormat::kBgr;
-    case GST_VIDEO_FORMAT_RGBA:
-      return higfa::PixelFormat::kRgba;
-    case GST_VIDEO_FORMAT_BGRx:
-      return higfa::PixelFormat::kBgrx;
-    default:
-      return higfa::PixelFormat::kGray8;  // the only other format the caps allow
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Batching: submit_input_buffer queues, classify_pending runs one forward, generate_output and
 // drain hand the frames on in their input order.
@@ -401,10 +387,7 @@ static GstFlowReturn gst_fg_classifier_classify_pending(GstFgClassifier* self) {
                          static_cast<gpointer>(st->pending[i])));
       return GST_FLOW_ERROR;
     }
-    views.push_back({static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frames[i], 0)),
-                     GST_VIDEO_FRAME_WIDTH(&frames[i]), GST_VIDEO_FRAME_HEIGHT(&frames[i]),
-                     GST_VIDEO_FRAME_PLANE_STRIDE(&frames[i], 0),
-                     pixel_format(GST_VIDEO_FRAME_FORMAT(&frames[i]))});
+    views.push_back(gst_higfa_frame_view(&frames[i]));
   }
   std::vector<higfa::Classification> results;
   try {

@@ -45,6 +45,7 @@
 
 #include "gsthigfameta.h"
 #include "gsthigfasamplersettings.h"
+#include "gsthigfautil.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_higfa_sampler_debug);
 #define GST_CAT_DEFAULT gst_higfa_sampler_debug
@@ -438,31 +439,6 @@ static LabelResult gst_higfa_sampler_resolve_label(GstHigfaSampler* self, GstBuf
   return LabelResult::kOk;
 }
 
-static higfa::PixelFormat pixel_format(GstVideoFormat format) {
-  switch (format) {
-    case GST_VIDEO_FORMAT_RGB:
-      return higfa::PixelFormat::kRgb;
-    case GST_VIDEO_FORMAT_BGR:
-      return higfa::PixelFormat::kBgr;
-    case GST_VIDEO_FORMAT_RGBA:
-      return higfa::PixelFormat::kRgba;
-    case GST_VIDEO_FORMAT_BGRx:
-      return higfa::PixelFormat::kBgrx;
-    default:
-      return higfa::PixelFormat::kGray8;
-  }
-}
-
-static higfa::ImageView frame_view(GstVideoFrame* frame) {
-  higfa::ImageView view;
-  view.data = static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(frame, 0));
-  view.width = GST_VIDEO_FRAME_WIDTH(frame);
-  view.height = GST_VIDEO_FRAME_HEIGHT(frame);
-  view.stride = GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0);
-  view.format = pixel_format(GST_VIDEO_FRAME_FORMAT(frame));
-  return view;
-}
-
 // The contour (from the contour meta) and, for img2img, the source frame, as library tensors.
 // Throws what the library throws; returns FALSE if the frame cannot be mapped.
 static gboolean gst_higfa_sampler_prepare(GstHigfaSampler* self, GstBuffer* buf,
@@ -490,7 +466,8 @@ static gboolean gst_higfa_sampler_prepare(GstHigfaSampler* self, GstBuffer* buf,
     GstVideoFrame vframe;
     if (!gst_video_frame_map(&vframe, &st->in_info, buf, GST_MAP_READ)) return FALSE;
     try {
-      frame->source = higfa::source_from_frame(frame_view(&vframe), st->bundle->manifest());
+      frame->source =
+          higfa::source_from_frame(gst_higfa_frame_view(&vframe), st->bundle->manifest());
     } catch (...) {
       gst_video_frame_unmap(&vframe);
       throw;
@@ -567,7 +544,8 @@ static GstFlowReturn gst_higfa_sampler_push_sample(GstHigfaSampler* self, const 
   }
   bool mapped = true;
   try {
-    higfa::tensor_to_image(result.image, frame_view(&frame), st->bundle->manifest().image.range);
+    higfa::tensor_to_image(result.image, gst_higfa_frame_view(&frame),
+                           st->bundle->manifest().image.range);
     gst_video_frame_unmap(&frame);
     mapped = false;
     gst_higfa_sampler_add_metas(self, job, i, result, out);

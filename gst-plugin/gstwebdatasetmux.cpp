@@ -53,6 +53,7 @@
 #include <vector>
 
 #include "gsthigfameta.h"
+#include "gsthigfautil.h"
 #include "gstwebdatasetmux.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_webdataset_mux_debug);
@@ -83,7 +84,6 @@ struct State {
   std::unique_ptr<higfa::WebDatasetEncoder> encoder;
   GstVideoInfo info;
   bool have_info = false;
-  higfa::PixelFormat format = higfa::PixelFormat::kGray8;
   bool need_caps = true;  // the src caps and segment are still to be sent
   guint64 offset = 0;     // bytes pushed since READY->PAUSED
 };
@@ -112,20 +112,9 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
 
 static gboolean gst_webdataset_mux_set_caps(GstWebDatasetMux* self, GstCaps* caps) {
   State& st = *self->state;
-  GstVideoInfo info;
-  if (!gst_video_info_from_caps(&info, caps)) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                      ("Invalid caps %" GST_PTR_FORMAT, static_cast<void*>(caps)), (nullptr));
+  if (!gst_higfa_video_info_from_caps(GST_ELEMENT(self), caps, &st.info)) {
     return FALSE;
   }
-  try {
-    st.format = higfa::parse_pixel_format(gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info)));
-  } catch (const std::exception& e) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("Unsupported video format: %s", e.what()),
-                      ("higfa::parse_pixel_format: %s", e.what()));
-    return FALSE;
-  }
-  st.info = info;
   st.have_info = true;
   return TRUE;
 }
@@ -236,9 +225,7 @@ static GstFlowReturn gst_webdataset_mux_chain(GstPad* /*pad*/, GstObject* parent
     gst_buffer_unref(buf);
     return GST_FLOW_ERROR;
   }
-  const higfa::ImageView view{static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
-                              GST_VIDEO_FRAME_WIDTH(&frame), GST_VIDEO_FRAME_HEIGHT(&frame),
-                              GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0), st.format};
+  const higfa::ImageView view = gst_higfa_frame_view(&frame);
   higfa::WebDatasetChunk chunk;
   try {
     chunk = st.encoder->add(view, sample);

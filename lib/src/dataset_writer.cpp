@@ -14,9 +14,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 #include <set>
 #include <utility>
 
@@ -56,31 +53,6 @@ void fsync_path(const std::string& path, int flags) {
   if (rc != 0) {
     throw Error(path + ": fsync failed: " + err);
   }
-}
-
-// `image` as a cv::Mat in OpenCV's channel order (grey, BGR or BGRA), sharing no pixels.
-cv::Mat to_encodable(const ImageView& image) {
-  validate(image);
-  static const int kTypes[] = {CV_8UC1, CV_8UC3, CV_8UC3, CV_8UC4, CV_8UC4};
-  const cv::Mat src(image.height, image.width, kTypes[static_cast<int>(image.format)], image.data,
-                    static_cast<std::size_t>(image.stride));
-  cv::Mat out;
-  switch (image.format) {
-    case PixelFormat::kGray8:
-    case PixelFormat::kBgr:
-      out = src.clone();
-      break;
-    case PixelFormat::kRgb:
-      cv::cvtColor(src, out, cv::COLOR_RGB2BGR);
-      break;
-    case PixelFormat::kRgba:
-      cv::cvtColor(src, out, cv::COLOR_RGBA2BGRA);
-      break;
-    case PixelFormat::kBgrx:
-      cv::cvtColor(src, out, cv::COLOR_BGRA2BGR);
-      break;
-  }
-  return out;
 }
 
 // A relative manifest path that stays inside the output directory, or "" if it does not.
@@ -226,11 +198,7 @@ WrittenImage DatasetWriter::write(const ImageView& image, const DatasetRecord& r
       throw InvalidArgument("manifest fields must be a JSON object, got: " + record.fields_json);
     }
   }
-  std::vector<std::uint8_t> png;
-  if (!cv::imencode(".png", to_encodable(image), png)) {
-    throw Error("PNG encoding failed for a " + std::to_string(image.width) + "x" +
-                std::to_string(image.height) + " image");
-  }
+  const std::vector<std::uint8_t> png = encode_png(image);
   const std::string dir = class_dir_name(record.class_name);
   std::error_code ec;
   fs::create_directories(s.out_dir / dir, ec);

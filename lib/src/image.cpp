@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <cmath>
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
+#include <vector>
 
 namespace higfa {
 namespace {
@@ -64,6 +66,29 @@ void check_range(ValueRange range) {
 
 std::string size_str(int width, int height) {
   return std::to_string(width) + "x" + std::to_string(height);
+}
+
+// `image` as a cv::Mat that cv::imencode writes as intended (BGR order, 1/3/4 channels).
+cv::Mat to_encodable(const ImageView& image) {
+  validate(image);
+  const cv::Mat src = as_mat(image);
+  cv::Mat out;
+  switch (image.format) {
+    case PixelFormat::kGray8:
+    case PixelFormat::kBgr:
+      out = src;  // imencode only reads
+      break;
+    case PixelFormat::kRgb:
+      cv::cvtColor(src, out, cv::COLOR_RGB2BGR);
+      break;
+    case PixelFormat::kRgba:
+      cv::cvtColor(src, out, cv::COLOR_RGBA2BGRA);
+      break;
+    case PixelFormat::kBgrx:
+      cv::cvtColor(src, out, cv::COLOR_BGRA2BGR);
+      break;
+  }
+  return out;
 }
 
 }  // namespace
@@ -210,6 +235,15 @@ torch::Tensor fit_to_resolution(const torch::Tensor& x, int height, int width, F
   const int left = (width - new_w) / 2;
   canvas.narrow(2, top, new_h).narrow(3, left, new_w).copy_(scaled);
   return canvas;
+}
+
+std::vector<std::uint8_t> encode_png(const ImageView& image) {
+  std::vector<std::uint8_t> png;
+  if (!cv::imencode(".png", to_encodable(image), png)) {
+    throw Error("PNG encoding failed for a " + std::to_string(image.width) + "x" +
+                std::to_string(image.height) + " image");
+  }
+  return png;
 }
 
 }  // namespace higfa

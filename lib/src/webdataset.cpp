@@ -9,9 +9,6 @@
 #include <cstdio>
 #include <deque>
 #include <nlohmann/json.hpp>
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -30,31 +27,6 @@ constexpr std::size_t kKeyWindow = 65536;
 bool is_key_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '-';
-}
-
-// `image` as a cv::Mat that cv::imencode writes as intended (BGR order, 1/3/4 channels).
-cv::Mat to_encodable(const ImageView& image) {
-  validate(image);
-  static const int kTypes[] = {CV_8UC1, CV_8UC3, CV_8UC3, CV_8UC4, CV_8UC4};
-  const cv::Mat src(image.height, image.width, kTypes[static_cast<int>(image.format)], image.data,
-                    static_cast<std::size_t>(image.stride));
-  cv::Mat out;
-  switch (image.format) {
-    case PixelFormat::kGray8:
-    case PixelFormat::kBgr:
-      out = src;  // imencode only reads
-      break;
-    case PixelFormat::kRgb:
-      cv::cvtColor(src, out, cv::COLOR_RGB2BGR);
-      break;
-    case PixelFormat::kRgba:
-      cv::cvtColor(src, out, cv::COLOR_RGBA2BGRA);
-      break;
-    case PixelFormat::kBgrx:
-      cv::cvtColor(src, out, cv::COLOR_BGRA2BGR);
-      break;
-  }
-  return out;
 }
 
 }  // namespace
@@ -79,15 +51,6 @@ std::string webdataset_key(const std::string& source_id, std::int64_t sample_ind
     key = key.substr(0, kKeptPrefix) + "-" + hash;
   }
   return key;
-}
-
-std::vector<std::uint8_t> encode_png(const ImageView& image) {
-  std::vector<std::uint8_t> png;
-  if (!cv::imencode(".png", to_encodable(image), png)) {
-    throw Error("PNG encoding failed for a " + std::to_string(image.width) + "x" +
-                std::to_string(image.height) + " image");
-  }
-  return png;
 }
 
 struct WebDatasetEncoder::Impl {

@@ -47,6 +47,11 @@ struct GrayImage {
 /// Throws InvalidArgument unless `image` has data, positive size and stride >= row bytes.
 void validate(const ImageView& image);
 
+/// `image` as PNG bytes: GRAY8 stays grey, colour keeps its channels (RGBA its alpha; BGRx
+/// drops the x byte). Honours the stride. Throws InvalidArgument for an invalid view, Error if
+/// encoding fails.
+std::vector<std::uint8_t> encode_png(const ImageView& image);
+
 /// How an image is brought to a model's resolution.
 enum class FitMode {
   kPad,     ///< keep the aspect ratio: scale down only if larger, then centre on a background canvas

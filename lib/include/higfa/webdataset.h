@@ -43,11 +43,6 @@ struct WebDatasetChunk {
 std::string webdataset_key(const std::string& source_id, std::int64_t sample_index,
                            std::uint64_t counter);
 
-/// `image` as PNG bytes: GRAY8 stays grey, colour keeps its channels (RGBA its alpha; BGRx
-/// drops the x byte). Honours the stride. Throws InvalidArgument for an invalid view, Error if
-/// encoding fails.
-std::vector<std::uint8_t> encode_png(const ImageView& image);
-
 /// Turns frames into a WebDataset tar stream. Each sample becomes, in this order, <key>.png,
 /// <key>.cls (the class id in ASCII decimal, when known) and <key>.json ({"key", "class_id",
 /// then the members of metas_json}). Keys are unique within an archive of up to 65536 samples
