@@ -134,7 +134,9 @@ def main(argv=None):
     with open(os.path.join(args.bundle, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
+    # class_names makes the judge usable as a standalone classifier (fgclassifier model=judge.pt).
     judge_meta = {"file": "judge.pt", "purpose": "evaluation only (not part of the bundle)",
+                  "class_names": fmnist.CLASS_NAMES,
                   "input": {"resolution": [32, 32], "channels": 1, "value_range": [-1.0, 1.0],
                             "fit": "pad"},
                   "methods": {"forward": "x [B,1,32,32] -> logits [B,10]",
