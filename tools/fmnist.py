@@ -15,6 +15,7 @@ Contours use exactly the defaults of the contourextract element:
 import gzip
 import os
 import struct
+import time
 
 import numpy as np
 
@@ -126,3 +127,18 @@ def cached_contours(split, imgs, cache_dir=None):
     except OSError:
         pass
     return arr
+
+
+def training_logger(out_dir):
+    """Creates out_dir; returns say(msg), which prints a timestamped line and appends it to
+    out_dir/train.log (flushed, so an interrupted run keeps its log)."""
+    os.makedirs(out_dir, exist_ok=True)
+    log = open(os.path.join(out_dir, "train.log"), "a")
+
+    def say(msg):
+        line = "[%s] %s" % (time.strftime("%H:%M:%S"), msg)
+        print(line, flush=True)
+        log.write(line + "\n")
+        log.flush()
+
+    return say

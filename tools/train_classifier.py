@@ -97,14 +97,7 @@ def main(argv=None):
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    os.makedirs(args.out, exist_ok=True)
-    log = open(os.path.join(args.out, "train.log"), "a")
-
-    def say(msg):
-        line = "[%s] %s" % (time.strftime("%H:%M:%S"), msg)
-        print(line, flush=True)
-        log.write(line + "\n")
-        log.flush()
+    say = fmnist.training_logger(args.out)
 
     imgs, labels = fmnist.load("train")
     if args.subset:

@@ -8,12 +8,13 @@ import os
 import shlex
 import subprocess
 import sys
-import traceback
 
 import cv2
 import numpy as np
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "tests"))
+from runtests import run_tests  # noqa: E402,F401  (re-exported to the streaming tests)
 TINY_BUNDLE = os.path.join(REPO, "tests", "fixtures", "bundles", "tiny")
 CLASSES = ["a", "b", "c"]
 
@@ -58,20 +59,3 @@ def decode_png(data):
 def read_manifest(path):
     with open(path) as f:
         return [json.loads(line) for line in f if line.strip()]
-
-
-def run_tests(module_globals):
-    """Runs every test_* function of the calling module; exits 1 if any fails."""
-    failed = 0
-    tests = [(n, f) for n, f in sorted(module_globals.items())
-             if n.startswith("test_") and callable(f)]
-    for name, fn in tests:
-        try:
-            fn()
-            print("ok   %s" % name)
-        except Exception:  # report every failure, then fail the run
-            failed += 1
-            print("FAIL %s" % name)
-            traceback.print_exc()
-    print("%d passed, %d failed" % (len(tests) - failed, failed))
-    sys.exit(1 if failed else 0)

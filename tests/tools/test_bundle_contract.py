@@ -6,7 +6,6 @@
 import json
 import os
 import sys
-import traceback
 
 import torch
 
@@ -14,6 +13,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUNDLE = os.path.join(REPO, "models", "fashion-mnist")
 JUDGE = os.path.join(REPO, "models", "judge", "judge.pt")
 sys.path.insert(0, os.path.join(REPO, "tools"))
+sys.path.insert(0, os.path.join(REPO, "tests"))
+from runtests import run_tests  # noqa: E402
 
 CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -142,22 +143,6 @@ def test_judge_features():
     assert f.dim() == 2 and f.shape[0] == 3 and y.shape == (3, 10)
 
 
-def main():
-    torch.set_num_threads(1)
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-    passed = failed = 0
-    for fn in tests:
-        try:
-            fn()
-            passed += 1
-            print("PASS %s" % fn.__name__)
-        except Exception:
-            failed += 1
-            print("FAIL %s" % fn.__name__)
-            traceback.print_exc()
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    torch.set_num_threads(1)
+    run_tests(globals())

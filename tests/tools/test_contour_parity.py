@@ -15,12 +15,13 @@ import glob
 import json
 import os
 import sys
-import traceback
 
 import numpy as np
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(REPO, "tools"))
+sys.path.insert(0, os.path.join(REPO, "tests"))
+from runtests import run_tests  # noqa: E402
 import fmnist  # noqa: E402
 from make_contour_parity_fixture import read_pgm  # noqa: E402
 
@@ -74,21 +75,5 @@ def test_manifest_contour_parameters():
         assert json.load(f)["contour"] == fmnist.CONTOUR_DEFAULTS
 
 
-def main():
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-    passed = failed = 0
-    for fn in tests:
-        try:
-            fn()
-            passed += 1
-            print("PASS %s" % fn.__name__)
-        except Exception:
-            failed += 1
-            print("FAIL %s" % fn.__name__)
-            traceback.print_exc()
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run_tests(globals())
