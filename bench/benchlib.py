@@ -33,19 +33,26 @@ def export_pool(root, per_class):
 
     Returns the number of images written. File names are the Fashion-MNIST train index.
     """
-    import cv2
     imgs, labels = fmnist.load("pool")
+    idx = [i for cid in range(len(fmnist.CLASS_NAMES))
+           for i in np.flatnonzero(labels == cid)[:per_class]]
+    return export_images(root, imgs, labels, idx)
+
+
+def export_images(root, imgs, labels, indices):
+    """Write pool images `indices` (pool-relative) as an ImageFolder tree with labels.txt.
+
+    File names are the Fashion-MNIST train index; returns the number of images written.
+    """
+    import cv2
     os.makedirs(root, exist_ok=True)
     with open(os.path.join(root, "labels.txt"), "w") as f:
         f.write("\n".join(fmnist.CLASS_NAMES) + "\n")
-    n = 0
-    for cid, name in enumerate(fmnist.CLASS_NAMES):
-        d = os.path.join(root, class_dir_name(name))
+    for i in indices:
+        d = os.path.join(root, class_dir_name(fmnist.CLASS_NAMES[labels[i]]))
         os.makedirs(d, exist_ok=True)
-        for i in np.flatnonzero(labels == cid)[:per_class]:
-            cv2.imwrite(os.path.join(d, "%d.png" % (fmnist.POOL_RANGE[0] + i)), imgs[i])
-            n += 1
-    return n
+        cv2.imwrite(os.path.join(d, "%d.png" % (fmnist.POOL_RANGE[0] + i)), imgs[i])
+    return len(indices)
 
 
 def gst_env(plugin_dir):
@@ -73,20 +80,39 @@ def read_manifest(out_dir):
         return [json.loads(line) for line in f if line.strip()]
 
 
+def load_judge():
+    import torch
+    return torch.jit.load(JUDGE, map_location="cpu").eval()
+
+
+def judge_eval(judge, x_u8, bs=500):
+    """(predicted class [N], penultimate features [N,128]) of the judge on uint8 [N,32,32]."""
+    import torch
+    x = torch.from_numpy(np.asarray(x_u8).astype(np.float32) / 127.5 - 1.0)[:, None]
+    preds, feats = [], []
+    with torch.no_grad():
+        for i in range(0, len(x), bs):
+            f = judge.features(x[i:i + bs])
+            feats.append(f)
+            preds.append(judge(x[i:i + bs]).argmax(1))
+    return torch.cat(preds).numpy(), torch.cat(feats).numpy()
+
+
+def read_images(out_dir, rows):
+    import cv2
+    x = np.stack([cv2.imread(os.path.join(out_dir, r["path"]), cv2.IMREAD_GRAYSCALE)
+                  for r in rows])
+    assert x.shape[1:] == (32, 32), x.shape
+    return x
+
+
 def judge_scores(out_dir):
     """Judge accuracy vs the intended class, mean final confidence and count of a datasetsink dir."""
-    import cv2
-    import torch
     rows = read_manifest(out_dir)
-    judge = torch.jit.load(JUDGE, map_location="cpu").eval()
-    x = np.stack([cv2.imread(os.path.join(out_dir, r["path"]), cv2.IMREAD_GRAYSCALE)
-                  for r in rows]).astype(np.float32)
-    assert x.shape[1:] == (32, 32), x.shape
-    y = torch.tensor([r["class_id"] for r in rows])
-    with torch.no_grad():
-        pred = judge(torch.from_numpy(x / 127.5 - 1.0)[:, None]).argmax(1)
+    pred, _ = judge_eval(load_judge(), read_images(out_dir, rows))
+    y = np.array([r["class_id"] for r in rows])
     conf = [r["provenance"]["final_confidence"] for r in rows]
-    return float((pred == y).float().mean()), float(np.mean(conf)), len(rows)
+    return float((pred == y).mean()), float(np.mean(conf)), len(rows)
 
 
 def blas():
