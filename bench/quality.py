@@ -70,6 +70,7 @@ def parse_args(argv=None):
                     help="where the exported reals and the synthetic images go")
     ap.add_argument("--no-write", action="store_true", help="do not update docs/")
     args = ap.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     args.k = sorted(int(v) for v in args.k.split(","))
     args.seeds = [int(v) for v in args.seeds.split(",")]
     args.modes = args.modes.split(",")
@@ -343,7 +344,7 @@ def report(args, res, ref, wall):
                            "kept %", "pixel RMSE to source", "judge-feature distance to source",
                            "sampler s / image"], srows)
     best = {k: max(args.modes, key=lambda m: np.mean(acc[(m, k)])) for k in args.k}
-    cmd = "/usr/bin/python3 bench/quality.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    cmd = "/usr/bin/python3 bench/quality.py " + " ".join(shlex.quote(a) for a in args.argv)
     return (
         "Few-shot protocol of design §7 on the default bundle: k real images per class drawn per "
         "seed from pool images 50 000-54 999, M = %d synthetic images per real image from the "
