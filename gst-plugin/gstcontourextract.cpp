@@ -144,9 +144,12 @@ std::string validation_error(const higfa::ContourOptions &options) {
   }
 }
 
-GstHigfaContourParams to_params(const higfa::ContourOptions &o) {
-  return GstHigfaContourParams{o.blur_size,      o.blur_sigma, o.low_threshold, o.high_threshold,
-                               o.auto_threshold, o.auto_sigma, o.l2_gradient,   o.thinning};
+// The meta's parameters: the options, with the thresholds the frame actually used (with
+// auto-threshold, the median-derived ones).
+GstHigfaContourParams to_params(const higfa::ContourOptions &o,
+                                const higfa::ContourThresholds &used) {
+  return GstHigfaContourParams{o.blur_size,      o.blur_sigma, used.low,      used.high,
+                               o.auto_threshold, o.auto_sigma, o.l2_gradient, o.thinning};
 }
 
 // Applies a property change to a copy of the options and keeps it unless it is invalid while the
@@ -171,7 +174,8 @@ void update_options(GstContourExtract *self, const GParamSpec *pspec, Apply appl
 
 // The edge map of `frame` in `gray_info`'s layout (GRAY8, rows padded to 4 bytes, padding 0).
 GstBuffer *extract_edges(GstContourExtract *self, GstVideoFrame *frame,
-                         const higfa::ContourOptions &options) {
+                         const higfa::ContourOptions &options,
+                         higfa::ContourThresholds *used = nullptr) {
   const GstVideoInfo *info = &self->state->gray_info;
   GstBuffer *edges = gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(info), nullptr);
   gst_buffer_memset(edges, 0, 0, GST_VIDEO_INFO_SIZE(info));
@@ -180,7 +184,9 @@ GstBuffer *extract_edges(GstContourExtract *self, GstVideoFrame *frame,
   const higfa::ImageView dst{map.data, GST_VIDEO_INFO_WIDTH(info), GST_VIDEO_INFO_HEIGHT(info),
                              GST_VIDEO_INFO_PLANE_STRIDE(info, 0), higfa::PixelFormat::kGray8};
   try {
-    higfa::extract_contour(gst_higfa_frame_view(frame), dst, options);
+    const higfa::ContourThresholds t = higfa::extract_contour(gst_higfa_frame_view(frame), dst,
+                                                             options);
+    if (used != nullptr) *used = t;
   } catch (...) {
     gst_buffer_unmap(edges, &map);
     gst_buffer_unref(edges);
@@ -382,13 +388,14 @@ static GstFlowReturn gst_contour_extract_transform_frame_ip(GstVideoFilter *filt
   auto *self = GST_CONTOUR_EXTRACT(filter);
   const higfa::ContourOptions options = snapshot_options(self);
   GstBuffer *edges = nullptr;
+  higfa::ContourThresholds used;
   try {
-    edges = extract_edges(self, frame, options);
+    edges = extract_edges(self, frame, options, &used);
   } catch (const std::exception &e) {
     post_extract_error(self, e.what());
     return GST_FLOW_ERROR;
   }
-  const GstHigfaContourParams params = to_params(options);
+  const GstHigfaContourParams params = to_params(options, used);
   const GstVideoInfo *gray = &self->state->gray_info;
   gst_buffer_add_higfa_contour_meta(frame->buffer, edges, GST_VIDEO_INFO_WIDTH(gray),
                                     GST_VIDEO_INFO_HEIGHT(gray),

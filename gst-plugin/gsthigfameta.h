@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 typedef struct {
   gint blur_size;           ///< Gaussian kernel size in px (odd); 0: no pre-blur
   gdouble blur_sigma;       ///< Gaussian sigma in px; 0: derived from blur_size
-  gdouble low_threshold;    ///< Canny low threshold (configured value; see auto_threshold)
-  gdouble high_threshold;   ///< Canny high threshold (configured value; see auto_threshold)
+  gdouble low_threshold;    ///< Canny low threshold used for this map (derived if auto_threshold)
+  gdouble high_threshold;   ///< Canny high threshold used for this map (derived if auto_threshold)
   gboolean auto_threshold;  ///< TRUE: the thresholds were derived from the frame's median instead
   gdouble auto_sigma;       ///< spread around the median used when auto_threshold is TRUE
   gboolean l2_gradient;     ///< TRUE: exact L2 gradient magnitude

@@ -167,7 +167,8 @@ void thin_edges(const ImageView& edges) {
   thin(mat);
 }
 
-void extract_contour(const ImageView& src, const ImageView& dst, const ContourOptions& options) {
+ContourThresholds extract_contour(const ImageView& src, const ImageView& dst,
+                                  const ContourOptions& options) {
   validate(options);
   validate(src);
   check_edge_view(dst, src);
@@ -196,6 +197,7 @@ void extract_contour(const ImageView& src, const ImageView& dst, const ContourOp
 
   cv::Mat out(dst.height, dst.width, CV_8UC1, dst.data, static_cast<std::size_t>(dst.stride));
   edges.copyTo(out);
+  return {low, high};
 }
 
 GrayImage extract_contour(const ImageView& src, const ContourOptions& options) {

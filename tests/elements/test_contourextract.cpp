@@ -169,6 +169,42 @@ TEST(ContourExtract, MetaHasEdgesOnARectangleBorderOnly) {
   gst_harness_teardown(h);
 }
 
+// With auto-threshold the meta records the frame's median-derived thresholds, not the
+// configured (ignored) ones: two frames with different medians record different thresholds.
+TEST(ContourExtract, AutoThresholdMetaRecordsTheThresholdsUsed) {
+  const int width = 40;
+  const int height = 30;
+  const GstVideoInfo info = make_info(GST_VIDEO_FORMAT_GRAY8, width, height);
+  GstHarness *h = new_harness(info);
+  g_object_set(h->element, "auto-threshold", TRUE, "auto-sigma", 0.25, nullptr);
+  higfa::ContourOptions automatic;
+  automatic.auto_threshold = true;
+  automatic.auto_sigma = 0.25;
+  for (int base : {40, 120}) {
+    auto value = [&](int x, int y) { return base + ((x / 4 + y / 3) % 2) * 60; };
+    std::vector<std::uint8_t> packed(static_cast<size_t>(width) * height);
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x) packed[y * width + x] = static_cast<guint8>(value(x, y));
+    higfa::GrayImage edges(width, height);
+    const higfa::ContourThresholds used = higfa::extract_contour(
+        {packed.data(), width, height, width, higfa::PixelFormat::kGray8}, edges.view(),
+        automatic);
+    ASSERT_GT(used.low, 0.0);
+    ASSERT_NE(used.low, automatic.low_threshold);
+
+    GstBuffer *out = push_pull(h, make_frame(info, value));
+    ASSERT_NE(out, nullptr);
+    const GstHigfaContourMeta *meta = gst_buffer_get_higfa_contour_meta(out);
+    ASSERT_NE(meta, nullptr);
+    EXPECT_TRUE(meta->params.auto_threshold);
+    EXPECT_DOUBLE_EQ(meta->params.low_threshold, used.low) << "base " << base;
+    EXPECT_DOUBLE_EQ(meta->params.high_threshold, used.high) << "base " << base;
+    EXPECT_EQ(meta_edges(out), edges.pixels);
+    gst_buffer_unref(out);
+  }
+  gst_harness_teardown(h);
+}
+
 TEST(ContourExtract, ColourAndGreyInputsGiveTheSameEdges) {
   const Rect rect{5, 6, 20, 17};
   const GstVideoInfo grey = make_info(GST_VIDEO_FORMAT_GRAY8, 27, 23);

@@ -121,6 +121,15 @@ TEST(Contour, AutoThresholdEqualsFixedThresholdsFromBlurredMedian) {
   fixed.high_threshold = std::min(255.0, 1.33 * median);
   EXPECT_EQ(higfa::extract_contour(img.view(), automatic).pixels,
             higfa::extract_contour(img.view(), fixed).pixels);
+
+  // The thresholds returned are the ones used: derived with auto, configured without.
+  GrayImage out(41, 30);
+  const higfa::ContourThresholds used = higfa::extract_contour(img.view(), out.view(), automatic);
+  EXPECT_DOUBLE_EQ(used.low, fixed.low_threshold);
+  EXPECT_DOUBLE_EQ(used.high, fixed.high_threshold);
+  const higfa::ContourThresholds configured = higfa::extract_contour(img.view(), out.view(), {});
+  EXPECT_DOUBLE_EQ(configured.low, 50.0);
+  EXPECT_DOUBLE_EQ(configured.high, 150.0);
 }
 
 TEST(Contour, ThinningLeavesOnePixelWideLines) {

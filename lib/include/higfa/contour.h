@@ -23,9 +23,18 @@ struct ContourOptions {
 /// outside 0..1000 or low > high, or auto_sigma outside 0..1.
 void validate(const ContourOptions& options);
 
+/// The Canny hysteresis thresholds one extraction used: the configured ones, or with
+/// auto_threshold the ones derived from that frame's median.
+struct ContourThresholds {
+  double low = 0.0;
+  double high = 0.0;
+};
+
 /// Edge map of `src` (any PixelFormat; colour is converted to grey first) written as 0 / 255 into
-/// `dst`, a kGray8 view of the same size (strides may differ). Throws InvalidArgument.
-void extract_contour(const ImageView& src, const ImageView& dst, const ContourOptions& options);
+/// `dst`, a kGray8 view of the same size (strides may differ). Returns the thresholds it used.
+/// Throws InvalidArgument.
+ContourThresholds extract_contour(const ImageView& src, const ImageView& dst,
+                                  const ContourOptions& options);
 
 /// Same, returning an owned edge map.
 GrayImage extract_contour(const ImageView& src, const ContourOptions& options);
