@@ -18,7 +18,9 @@ every k. Then it trains the fixed small CNN (bench/fewshot.py) on
   cfg          classic + the cfg samples of those real images (all: DA-Fusion has no filter)
   contour      classic + the contour samples the confidence filter kept (SaSPA-like)
   higfa-fixed  classic + the higfa-fixed samples the filter kept
-  higfa        classic + the higfa samples the filter kept
+  higfa        classic + the higfa samples the filter kept (the element's defaults, which
+               bench/tune.py tuned on the pool's validation half)
+  higfa-s4     the same with design §4's original constants (w_y 5, s_k 0.8, w_cls 3, rho 0.3)
 
 and reports top-1 on the official test set (or, with --split val, on pool 55 000-59 999: what
 bench/tune.py scores on), mean +- std over the seeds. Also per mode: fidelity (the judge's
@@ -27,7 +29,7 @@ of each synthetic image to its source: RMSE in pixels of [0, 1] and L2 distance 
 penultimate features) and a contact sheet. Results: docs/RESULTS.md ("Few-shot quality"),
 docs/quality_accuracy.png (bar chart), docs/quality_contact_sheet.png.
 
-  /usr/bin/python3 bench/quality.py                  # the full benchmark (about 40 min on 2 cores)
+  /usr/bin/python3 bench/quality.py                  # the full benchmark (about 30 min on 2 cores)
   /usr/bin/python3 bench/quality.py --seeds 0 --k 5 --train-steps 100 --no-write   # a quick look
 """
 import argparse
@@ -46,8 +48,16 @@ import fewshot  # noqa: E402
 
 fmnist = benchlib.fmnist
 DOCS = os.path.join(benchlib.ROOT, "docs")
-# (mode, trained on the filter's kept images only)
-SYNTHETIC = [("cfg", False), ("contour", True), ("higfa-fixed", True), ("higfa", True)]
+# The constants design §4 gave before bench/tune.py tuned them (the element's defaults now differ).
+DESIGN_CONSTANTS = "guidance-scale=5 contour-scale=0.8 classifier-scale=3 fine-stage=0.3"
+# mode: (higfasampler guidance, trained on the filter's kept images only, extra properties)
+SYNTHETIC = {
+    "cfg": ("cfg", False, ""),
+    "contour": ("contour", True, ""),
+    "higfa-fixed": ("higfa-fixed", True, ""),
+    "higfa": ("higfa", True, ""),
+    "higfa-s4": ("higfa", True, DESIGN_CONSTANTS),
+}
 BASELINES = ["real", "classic"]
 
 
@@ -60,7 +70,8 @@ def parse_args(argv=None):
     ap.add_argument("--steps", type=int, default=25, help="sampler steps (DDIM)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--train-steps", type=int, default=500, help="CNN optimiser steps")
-    ap.add_argument("--modes", default=",".join(BASELINES + [m for m, _ in SYNTHETIC]))
+    ap.add_argument("--modes", default=",".join(BASELINES + list(SYNTHETIC)),
+                    help="comma-separated (higfa-s4: higfa with design §4's untuned constants)")
     ap.add_argument("--split", choices=["test", "val"], default="test",
                     help="evaluation set: the official test set, or the pool's validation half")
     ap.add_argument("--sampler-props", default="",
@@ -74,7 +85,7 @@ def parse_args(argv=None):
     args.k = sorted(int(v) for v in args.k.split(","))
     args.seeds = [int(v) for v in args.seeds.split(",")]
     args.modes = args.modes.split(",")
-    known = BASELINES + [m for m, _ in SYNTHETIC]
+    known = BASELINES + list(SYNTHETIC)
     for m in args.modes:
         if m not in known:
             ap.error("unknown mode %r (known: %s)" % (m, ", ".join(known)))
@@ -84,14 +95,15 @@ def parse_args(argv=None):
 def synthesize(args, reals_dir, out_dir, mode, seed):
     """Run the augmentation pipeline for one mode; returns its timings (bench/gst_timed.py)."""
     b = benchlib.BUNDLE
+    guidance, _, props = SYNTHETIC[mode]
     shutil.rmtree(out_dir, ignore_errors=True)
     desc = ("datasetsrc location=%s labels-file=%s/labels.txt bundle=%s ! contourextract ! "
             "higfasampler name=smp bundle=%s guidance=%s samples-per-image=%d seed=%d threads=%d "
-            "num-inference-steps=%d %s ! fgclassifier bundle=%s threads=%d ! "
+            "num-inference-steps=%d %s %s ! fgclassifier bundle=%s threads=%d ! "
             "confidencefilter name=f %s ! queue ! datasetsink name=out location=%s/kept  "
             "f.reject_src ! queue ! datasetsink location=%s/rejected"
-            % (reals_dir, reals_dir, b, b, mode, args.samples, seed, args.threads, args.steps,
-               args.sampler_props, b, args.threads, args.filter_props, out_dir, out_dir))
+            % (reals_dir, reals_dir, b, b, guidance, args.samples, seed, args.threads, args.steps,
+               props, args.sampler_props, b, args.threads, args.filter_props, out_dir, out_dir))
     return benchlib.run_timed(desc, args.plugin_dir)
 
 
@@ -137,7 +149,7 @@ def run(args, log=print):
         benchlib.export_images(reals_dir, imgs, labels, sel.ravel())
         src32 = {fmnist.POOL_RANGE[0] + i: fmnist.pad32(imgs[i:i + 1])[0] for i in sel.ravel()}
         syn = {}
-        for mode, filtered in SYNTHETIC:
+        for mode, (_, filtered, _) in SYNTHETIC.items():
             if mode not in args.modes:
                 continue
             t = time.monotonic()
@@ -222,7 +234,7 @@ def affine_matrix(t, w, h):
     return np.hstack([a, off[:, None]])
 
 
-def contact_sheet(args, seed, path, scale=3):
+def contact_sheet(args, seed, path, scale=2):
     """Per class: source, contour, one transformed contour, then each mode's M outputs.
 
     The transformed contour is the one sample 0 of the last mode with contour guidance drew,
@@ -231,7 +243,7 @@ def contact_sheet(args, seed, path, scale=3):
     import cv2
     imgs, labels = fmnist.load("pool")
     sel = fewshot.select_reals(labels, args.k[-1], seed)
-    modes = [m for m, _ in SYNTHETIC if m in args.modes]
+    modes = [m for m in SYNTHETIC if m in args.modes]
     loaded = {m: load_synthetic(os.path.join(args.work, "seed%d" % seed, m)) for m in modes}
     cell, gap = 32 * scale, 4
     ncol = 3 + len(modes) * args.samples
@@ -246,7 +258,7 @@ def contact_sheet(args, seed, path, scale=3):
         if reject:
             cv2.rectangle(sheet, (x, y), (x + cell - 1, y + cell - 1), (0, 0, 255), 2)
 
-    titles = [("source", 0, 0), ("contour", 1, 0), ("transformed", 2, 0)]
+    titles = [("source", 0, 0), ("contour", 1, 0), ("T(contour)", 2, 0)]
     titles += [(m, 3 + i * args.samples, gap * (i + 1)) for i, m in enumerate(modes)]
     for text, col, extra in titles:
         cv2.putText(sheet, text, (col * (cell + gap) + extra + 2, 13), cv2.FONT_HERSHEY_SIMPLEX,
@@ -265,7 +277,7 @@ def contact_sheet(args, seed, path, scale=3):
             for s_i, j in mine[:args.samples]:
                 put(x[j], row, 3 + c * args.samples + s_i, gap * (c + 1), not rows[j]["kept"])
                 t = rows[j]["provenance"].get("transform")
-                if s_i == 0 and m != "cfg" and t:
+                if s_i == 0 and SYNTHETIC[m][0] != "cfg" and t:
                     warped = cv2.warpAffine(edges.astype(np.float32) / 255.0,
                                             affine_matrix(t, 32, 32), (32, 32),
                                             flags=cv2.INTER_LINEAR, borderValue=0)
@@ -277,7 +289,7 @@ def bar_chart(args, acc, path):
     """Grouped bars: mean top-1 per mode for each k, with +-std whiskers."""
     import cv2
     modes = args.modes
-    w, h, left, bottom, top = 760, 420, 60, 70, 40
+    w, h, left, bottom, top = 900, 420, 60, 70, 40
     img = np.full((h, w, 3), 255, np.uint8)
     vals = [a for v in acc.values() for a in v]
     lo = max(0.0, np.floor((min(vals) - 0.05) * 20) / 20)
@@ -292,7 +304,7 @@ def bar_chart(args, acc, path):
         cv2.putText(img, "%.0f%%" % (100 * g), (8, ypix(g) + 4), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
                     (0, 0, 0), 1, cv2.LINE_AA)
     colours = [(180, 119, 31), (14, 127, 255), (44, 160, 44), (40, 39, 214), (189, 103, 148),
-               (75, 86, 140)]
+               (75, 86, 140), (127, 127, 127)]
     group = (w - left - 20) / len(args.k)
     bw = group * 0.8 / len(modes)
     for gi, k in enumerate(args.k):
@@ -306,7 +318,7 @@ def bar_chart(args, acc, path):
             xc = (xa + xb) // 2
             cv2.line(img, (xc, ypix(mean - std)), (xc, ypix(mean + std)), (0, 0, 0), 1)
     for mi, m in enumerate(modes):
-        x = left + mi * 110
+        x = left + mi * 118
         cv2.rectangle(img, (x, h - 30), (x + 12, h - 18), colours[mi % len(colours)], -1)
         cv2.putText(img, m, (x + 16, h - 19), cv2.FONT_HERSHEY_SIMPLEX, 0.42, (0, 0, 0), 1,
                     cv2.LINE_AA)
@@ -331,7 +343,7 @@ def report(args, res, ref, wall):
     head = ["mode"] + ["top-1 %% (k = %d)" % k for k in args.k]
     tab = benchlib.table(head, rows)
     srows = []
-    for m, _ in SYNTHETIC:
+    for m in SYNTHETIC:
         if m not in synth:
             continue
         v = {key: [d[key] for d in synth[m]] for key in synth[m][0]}
@@ -393,7 +405,7 @@ def main(argv=None):
                    "synthetic": res["synth"], "timing": res["timing"], "wall_s": wall}, f, indent=1)
     if not args.no_write:
         bar_chart(args, res["acc"], os.path.join(DOCS, "quality_accuracy.png"))
-        if any(m in args.modes for m, _ in SYNTHETIC):
+        if any(m in args.modes for m in SYNTHETIC):
             contact_sheet(args, args.seeds[0], os.path.join(DOCS, "quality_contact_sheet.png"))
         title = "Few-shot quality" + ("" if args.split == "test" else " (validation split)")
         benchlib.update_section(title, body)

@@ -213,7 +213,7 @@ TEST(HigfaSampler, ProvenanceRecordsSourceClassIndexSeedModeAndTransform) {
     const nlohmann::json guidance = nlohmann::json::parse(p->guidance_json);
     EXPECT_EQ(guidance.at("mode"), "higfa");
     EXPECT_EQ(guidance.at("num_inference_steps"), 4);
-    EXPECT_DOUBLE_EQ(guidance.at("guidance_scale").get<double>(), 5.0);
+    EXPECT_DOUBLE_EQ(guidance.at("guidance_scale").get<double>(), 3.0);  // the default
     EXPECT_TRUE(guidance.at("final_weights").is_object()) << p->guidance_json;
     const nlohmann::json extra = nlohmann::json::parse(p->extra_json);
     EXPECT_EQ(extra.at("contour_used"), true);
@@ -405,7 +405,8 @@ TEST(HigfaSampler, UnavailableDeviceFailsAtStart) {
   EXPECT_NE(error.find("cuda:7"), std::string::npos) << error;
 }
 
-TEST(HigfaSampler, PropertyDefaultsAreTheDesignDefaults) {
+// Design §4's defaults, with w_y, s_k, w_cls and ρ as bench/tune.py tuned them.
+TEST(HigfaSampler, PropertyDefaultsAreTheTunedDesignDefaults) {
   GstElement* element = gst_element_factory_make("higfasampler", nullptr);
   ASSERT_NE(element, nullptr);
   guint samples = 0, batch = 0;
@@ -419,10 +420,10 @@ TEST(HigfaSampler, PropertyDefaultsAreTheDesignDefaults) {
   EXPECT_EQ(samples, 4u);
   EXPECT_EQ(batch, 8u);
   EXPECT_EQ(steps, 50);
-  EXPECT_DOUBLE_EQ(guidance_scale, 5.0);
-  EXPECT_DOUBLE_EQ(contour_scale, 0.8);
-  EXPECT_DOUBLE_EQ(classifier_scale, 3.0);
-  EXPECT_DOUBLE_EQ(fine_stage, 0.3);
+  EXPECT_DOUBLE_EQ(guidance_scale, 3.0);
+  EXPECT_DOUBLE_EQ(contour_scale, 0.6);
+  EXPECT_DOUBLE_EQ(classifier_scale, 6.0);
+  EXPECT_DOUBLE_EQ(fine_stage, 0.5);
   EXPECT_DOUBLE_EQ(gate, 0.95);
   EXPECT_DOUBLE_EQ(text_lo, 0.5);
   EXPECT_DOUBLE_EQ(max_rotation, 15.0);

@@ -45,6 +45,12 @@ SamplerOptions fast_options(GuidanceMode mode) {
   SamplerOptions o;
   o.mode = mode;
   o.num_inference_steps = 20;  // final stage: steps 14..19
+  // Design §4's constants, pinned: these tests check the mechanics against them, whatever the
+  // tuned defaults are.
+  o.fine_stage = 0.3;
+  o.guidance_scale = 5.0;
+  o.contour_scale = 0.8;
+  o.classifier_scale = 3.0;
   return o;
 }
 

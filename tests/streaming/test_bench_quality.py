@@ -112,7 +112,7 @@ def test_end_to_end_tiny_run():
         quality.contact_sheet(args, 0, sheet)
         import cv2
         img = cv2.imread(sheet)
-        assert img.shape[0] > 10 * 96 and img.shape[1] > 7 * 96, img.shape
+        assert img.shape[0] > 10 * 64 and img.shape[1] > 7 * 64, img.shape
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -40,16 +40,18 @@ enum class ClassifierGrad {
 ClassifierGrad parse_classifier_grad(const std::string& name);
 std::string to_string(ClassifierGrad grad);
 
-/// Sampler options; defaults are design §4's. Names map to the element's kebab-case properties.
+/// Sampler options; defaults are design §4's, except w_y, s_k, w_cls and ρ, which
+/// bench/tune.py tuned on the few-shot pool's validation half (docs/RESULTS.md, "Tuning"; §4's
+/// values were 5.0, 0.8, 3.0 and 0.3). Names map to the element's kebab-case properties.
 struct SamplerOptions {
   SchedulerKind scheduler = SchedulerKind::kDdim;
   int num_inference_steps = 50;   ///< S
   double eta = 0.0;               ///< DDIM stochasticity in [0, 1]; DDIM only
   double strength = 1.0;          ///< img2img: (0, 1]; 1 starts from pure noise
-  double fine_stage = 0.3;        ///< ρ in [0, 1]: the last round(ρ·S) steps are the final stage
-  double guidance_scale = 5.0;    ///< w_y, CFG scale (>= 0)
-  double contour_scale = 0.8;     ///< s_k, contour strength (>= 0)
-  double classifier_scale = 3.0;  ///< w_cls (>= 0)
+  double fine_stage = 0.5;        ///< ρ in [0, 1]: the last round(ρ·S) steps are the final stage
+  double guidance_scale = 3.0;    ///< w_y, CFG scale (>= 0)
+  double contour_scale = 0.6;     ///< s_k, contour strength (>= 0)
+  double classifier_scale = 6.0;  ///< w_cls (>= 0)
   Modulation text_modulation{0.5, 1.0};
   Modulation contour_modulation{0.0, 1.0};
   Modulation classifier_modulation{0.0, 1.0};
