@@ -80,6 +80,8 @@ def parse_args(argv=None):
     ap.add_argument("--work", default=os.path.join(benchlib.ROOT, "out", "quality"),
                     help="where the exported reals and the synthetic images go")
     ap.add_argument("--no-write", action="store_true", help="do not update docs/")
+    ap.add_argument("--report-from", metavar="RESULTS_JSON",
+                    help="only re-render docs/ from an earlier run's results.json")
     args = ap.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     args.k = sorted(int(v) for v in args.k.split(","))
@@ -333,14 +335,27 @@ def pct(values):
     return "%.1f ± %.1f" % (100 * m, 100 * s)
 
 
-def report(args, res, ref, wall):
+def wins(args, acc):
+    """Per mode, in how many (seed, k) pairs it had the best accuracy (ties count for each)."""
+    out = {m: 0 for m in args.modes}
+    for k in args.k:
+        for i in range(len(args.seeds)):
+            top = max(acc[(m, k)][i] for m in args.modes)
+            for m in args.modes:
+                out[m] += acc[(m, k)][i] == top
+    return out
+
+
+def report(args, res, ref, wall, conditions):
     """The docs/RESULTS.md section."""
     acc, synth = res["acc"], res["synth"]
     rows = []
+    won = wins(args, acc)
     for m in args.modes:
-        cells = [m] + [pct(acc[(m, k)]) for k in args.k]
+        cells = [m] + [pct(acc[(m, k)]) for k in args.k] + [
+            "%d / %d" % (won[m], len(args.k) * len(args.seeds))]
         rows.append(cells)
-    head = ["mode"] + ["top-1 %% (k = %d)" % k for k in args.k]
+    head = ["mode"] + ["top-1 %% (k = %d)" % k for k in args.k] + ["best in (seed, k) runs"]
     tab = benchlib.table(head, rows)
     srows = []
     for m in SYNTHETIC:
@@ -385,24 +400,44 @@ def report(args, res, ref, wall):
            else "pool's validation half (55 000-59 999)",
            ", ".join(map(str, args.seeds)), tab,
            "; ".join("k = %d: %s" % (k, best[k]) for k in args.k), args.k[-1], stab,
-           args.seeds[0], args.samples, benchlib.conditions(args.threads),
+           args.seeds[0], args.samples, conditions,
            args.sampler_props or "defaults", args.filter_props or "defaults", wall / 60,
            res["timing"]["synthesis"] / 60, res["timing"]["training"] / 60, cmd))
 
 
+def load_results(path):
+    """(args, res, wall, conditions) of a results.json that main() wrote."""
+    with open(path) as f:
+        saved = json.load(f)
+    args = argparse.Namespace(**saved["args"])
+    acc = {}
+    for key, v in saved["acc"].items():
+        mode, k = key.rsplit("@k=", 1)
+        acc[(mode, int(k))] = v
+    res = {"acc": acc, "synth": saved["synthetic"], "timing": saved["timing"]}
+    return args, res, saved["wall_s"], saved["conditions"]
+
+
 def main(argv=None):
     args = parse_args(argv)
-    t0 = time.monotonic()
-    res = run(args)
-    wall = time.monotonic() - t0
-    judge = benchlib.load_judge()
-    ref = real_pair_reference(judge, args.seeds)
-    body = report(args, res, ref, wall)
+    if args.report_from:
+        # Re-render the report and the figures of an earlier run (its work directory is needed
+        # for the contact sheet); nothing is sampled or trained.
+        args, res, wall, conditions = load_results(args.report_from)
+        args.no_write = False
+    else:
+        t0 = time.monotonic()
+        res = run(args)
+        wall = time.monotonic() - t0
+        conditions = benchlib.conditions(args.threads)
+        with open(os.path.join(args.work, "results.json"), "w") as f:
+            json.dump({"args": vars(args), "conditions": conditions,
+                       "acc": {"%s@k=%d" % key: v for key, v in res["acc"].items()},
+                       "synthetic": res["synth"], "timing": res["timing"], "wall_s": wall},
+                      f, indent=1)
+    ref = real_pair_reference(benchlib.load_judge(), args.seeds)
+    body = report(args, res, ref, wall, conditions)
     print(body)
-    with open(os.path.join(args.work, "results.json"), "w") as f:
-        json.dump({"args": {k: v for k, v in vars(args).items()},
-                   "acc": {"%s@k=%d" % key: v for key, v in res["acc"].items()},
-                   "synthetic": res["synth"], "timing": res["timing"], "wall_s": wall}, f, indent=1)
     if not args.no_write:
         bar_chart(args, res["acc"], os.path.join(DOCS, "quality_accuracy.png"))
         if any(m in args.modes for m in SYNTHETIC):

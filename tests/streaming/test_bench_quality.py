@@ -89,6 +89,10 @@ def test_end_to_end_tiny_run():
                                             ("real", "classic", "cfg", "higfa") for k in (1, 2))
         for v in res["acc"].values():
             assert len(v) == 1 and 0.0 <= v[0] <= 1.0
+        # the saved run re-renders: same accuracies, conditions of the run kept
+        args, again, _, conditions = quality.load_results(os.path.join(work, "results.json"))
+        assert again["acc"][("higfa", 2)] == res["acc"]["higfa@k=2"] and "- date:" in conditions
+        assert args.k == [1, 2] and args.modes == ["real", "classic", "cfg", "higfa"]
         _, labels = fmnist.load("pool")
         chosen = set(fmnist.POOL_RANGE[0] + int(i) for i in
                      fewshot.select_reals(labels, 2, 0).ravel())
