@@ -384,7 +384,12 @@ def report(args, res, ref, wall, conditions):
         "sampler seed and CNN initialisation). `cfg` trains on all its samples (DA-Fusion has no "
         "filter); the other synthetic modes on the samples the filter kept. Every synthetic mode "
         "also has the classic augmentation, so its gain over `classic` is what the synthetic "
-        "images add.\n\n%s\n\nBest mode: %s.\n\n![few-shot accuracy](quality_accuracy.png)\n\n"
+        "images add. All modes run at the element's defaults, which `bench/tune.py` tuned on the "
+        "pool's validation half (guidance-scale 3, contour-scale 0.6, classifier-scale 6, "
+        "fine-stage 0.5; they apply to every mode that uses them, `cfg` included); `higfa-s4` is "
+        "`higfa` with design §4's original constants (%s). The last column counts the "
+        "(seed, k) runs in which a mode had the best accuracy.\n\n%s\n\nBest mode (mean): %s."
+        "\n\n![few-shot accuracy](quality_accuracy.png)\n\n"
         "Synthetic images (all seeds, k = %d sets; fidelity = the independent judge's accuracy "
         "against the intended class; distances are each synthetic image's to its own source "
         "image; the last row is the same distances between two different real images of one "
@@ -398,7 +403,7 @@ def report(args, res, ref, wall, conditions):
            args.train_steps,
            "official test set (10 000 images)" if args.split == "test"
            else "pool's validation half (55 000-59 999)",
-           ", ".join(map(str, args.seeds)), tab,
+           ", ".join(map(str, args.seeds)), DESIGN_CONSTANTS, tab,
            "; ".join("k = %d: %s" % (k, best[k]) for k in args.k), args.k[-1], stab,
            args.seeds[0], args.samples, conditions,
            args.sampler_props or "defaults", args.filter_props or "defaults", wall / 60,
