@@ -6,6 +6,7 @@
 #include <higfa/bundle.h>
 #include <higfa/error.h>
 #include <higfa/log.h>
+#include <higfa/runtime.h>
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/serialization/import.h>
 
@@ -395,6 +396,7 @@ std::string denoiser_signature(const ImageSpec& s, const std::string& b) {
 
 void probe(LoadedBundle& impl) {
   c10::NoGradGuard no_grad;
+  SingleThreadScope single_thread;  // no OpenMP pool left on the loading thread
   const auto f32 = at::TensorOptions().dtype(at::kFloat).device(impl.device);
   const auto i64 = at::TensorOptions().dtype(at::kLong).device(impl.device);
   const ImageSpec& d = impl.manifest.image;

@@ -4,6 +4,7 @@
 #include <higfa/classifier.h>
 #include <higfa/error.h>
 #include <higfa/log.h>
+#include <higfa/runtime.h>
 #include <torch/script.h>
 #include <torch/torch.h>
 
@@ -133,6 +134,7 @@ ImageClassifier ImageClassifier::load(const std::string& module_path, const std:
   torch::Tensor out;
   try {
     torch::NoGradGuard no_grad;
+    SingleThreadScope single_thread;  // no OpenMP pool left on the loading thread
     out = impl->logits(torch::full({1, s.channels, s.height, s.width}, s.range.lo,
                                    torch::TensorOptions().dtype(torch::kFloat32).device(device)));
   } catch (const c10::Error& e) {

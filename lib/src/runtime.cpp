@@ -6,6 +6,11 @@
 #include <higfa/runtime.h>
 #include <torch/cuda.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include <cstdint>
 #include <string>
 
 namespace higfa {
@@ -39,5 +44,21 @@ void set_num_threads(int threads) {
 }
 
 int num_threads() { return at::get_num_threads(); }
+
+SingleThreadScope::SingleThreadScope() {
+#ifdef _OPENMP
+  // LibTorch sets a thread's OpenMP count from the process-wide one at its first parallel_for;
+  // run one first so that later initialisation cannot undo the count set here.
+  at::parallel_for(0, 1, 1, [](std::int64_t, std::int64_t) {});
+  saved_ = omp_get_max_threads();
+  omp_set_num_threads(1);
+#endif
+}
+
+SingleThreadScope::~SingleThreadScope() {
+#ifdef _OPENMP
+  omp_set_num_threads(saved_);
+#endif
+}
 
 }  // namespace higfa

@@ -9,8 +9,11 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #ifndef HIGFA_FIXTURES_DIR
@@ -124,6 +127,33 @@ TEST(Runtime, SetNumThreadsSetsLibTorchsThreadCount) {
   EXPECT_EQ(higfa::num_threads(), 1);
   higfa::set_num_threads(before);
   EXPECT_THROW(higfa::set_num_threads(0), higfa::InvalidArgument);
+}
+
+// The scope puts the calling thread's LibTorch work on that thread alone and restores the count;
+// other threads keep the process-wide count (model loading uses it so that probes on the
+// application thread leave no OpenMP pool beside the streaming thread's).
+TEST(Runtime, SingleThreadScopeLimitsOnlyTheCallingThread) {
+  const int before = higfa::num_threads();
+  higfa::set_num_threads(2);
+  {
+    higfa::SingleThreadScope scope;
+    EXPECT_EQ(higfa::num_threads(), 1);
+    std::set<std::thread::id> ids;
+    std::mutex mutex;
+    at::parallel_for(0, 1000, 1, [&](std::int64_t, std::int64_t) {
+      const std::lock_guard<std::mutex> lock(mutex);
+      ids.insert(std::this_thread::get_id());
+    });
+    EXPECT_EQ(ids.size(), 1u);
+    int other = 0;
+    std::thread([&] {
+      at::parallel_for(0, 1, 1, [](std::int64_t, std::int64_t) {});
+      other = higfa::num_threads();
+    }).join();
+    EXPECT_EQ(other, 2);
+  }
+  EXPECT_EQ(higfa::num_threads(), 2);
+  higfa::set_num_threads(before);
 }
 
 }  // namespace

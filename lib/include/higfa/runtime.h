@@ -20,4 +20,22 @@ void set_num_threads(int threads);
 /// LibTorch's current intra-op thread count.
 int num_threads();
 
+/// While alive, LibTorch work on the calling thread runs on that thread alone; the previous count
+/// comes back on destruction. Model loading wraps its probe forwards in one, because with OpenMP
+/// every thread that runs a parallel region keeps a pool of workers for the rest of the process:
+/// probes on the application thread would leave a second pool beside the streaming thread's, and
+/// once a process holds more OpenMP threads than cores, libgomp stops spinning between parallel
+/// regions and every region pays a futex wake-up (measured: 2 threads ran the sampler at half
+/// the speed of 1 on a 2-core machine). Other threads keep the process-wide count.
+class SingleThreadScope {
+ public:
+  SingleThreadScope();
+  ~SingleThreadScope();
+  SingleThreadScope(const SingleThreadScope&) = delete;
+  SingleThreadScope& operator=(const SingleThreadScope&) = delete;
+
+ private:
+  int saved_ = 0;
+};
+
 }  // namespace higfa
