@@ -103,7 +103,8 @@ def main():
             "50 000-54 999 and accuracy on pool images 55 000-59 999; the test set is not read. "
             "DDIM %d steps, M = 4, CNN %d steps. Stage 1 changes one property from the defaults; "
             "stage 2 combines the best stage-1 value of every property that beat the defaults. "
-            "All runs share real images, sampler seeds and CNN initialisation.\n\n%s\n\n"
+            "All runs share real images, sampler seeds and CNN initialisation. \"(defaults)\" is "
+            "the element's defaults at the commit below.\n\n%s\n\n"
             "Chosen: %s (best-scoring setting).\n\n%s- wall clock: %.1f min\n\n"
             "Command: `/usr/bin/python3 bench/tune.py %s`\n"
             % (args.seeds, args.steps, args.train_steps, tab, final,
