@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Copyright 2026 The higfa authors
 # Shared code of the benchmarks: pool export, timed pipeline runs, judge scoring, RESULTS.md.
-"""Functions shared by bench/sampler_modes.py and bench/speed.py."""
+"""Functions shared by the benchmarks in bench/ (quality, tune, speed, sampler_modes)."""
 import datetime
 import json
 import os

@@ -29,7 +29,7 @@ of each synthetic image to its source: RMSE in pixels of [0, 1] and L2 distance 
 penultimate features) and a contact sheet. Results: docs/RESULTS.md ("Few-shot quality"),
 docs/quality_accuracy.png (bar chart), docs/quality_contact_sheet.png.
 
-  /usr/bin/python3 bench/quality.py                  # the full benchmark (about 30 min on 2 cores)
+  /usr/bin/python3 bench/quality.py                  # the full benchmark (about 20 min on 2 cores)
   /usr/bin/python3 bench/quality.py --seeds 0 --k 5 --train-steps 100 --no-write   # a quick look
 """
 import argparse
