@@ -85,10 +85,19 @@ def load_judge():
     return torch.jit.load(JUDGE, map_location="cpu").eval()
 
 
+def to_model_input(imgs_u8):
+    """uint8 [N,28,28] or [N,32,32] -> float tensor [N,1,32,32] in [-1, 1] (28x28 zero-padded)."""
+    import torch
+    x = np.asarray(imgs_u8)
+    if x.shape[1:] == (28, 28):
+        x = fmnist.pad32(x)
+    return torch.from_numpy(x.astype(np.float32) / 127.5 - 1.0)[:, None]
+
+
 def judge_eval(judge, x_u8, bs=500):
     """(predicted class [N], penultimate features [N,128]) of the judge on uint8 [N,32,32]."""
     import torch
-    x = torch.from_numpy(np.asarray(x_u8).astype(np.float32) / 127.5 - 1.0)[:, None]
+    x = to_model_input(x_u8)
     preds, feats = [], []
     with torch.no_grad():
         for i in range(0, len(x), bs):

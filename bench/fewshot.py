@@ -41,13 +41,6 @@ def select_reals(labels, k, seed):
     return np.stack(out)  # [classes, k]
 
 
-def to_input(imgs_u8):
-    """uint8 [N,28,28] or [N,32,32] -> float [N,1,32,32] in [-1, 1] (28x28 zero-padded)."""
-    x = np.asarray(imgs_u8)
-    if x.shape[1:] == (28, 28):
-        x = fmnist.pad32(x)
-    return torch.from_numpy(x.astype(np.float32) / 127.5 - 1.0)[:, None]
-
 
 class SmallCNN(nn.Module):
     def __init__(self, num_classes=10):
@@ -119,4 +112,4 @@ def eval_set(split):
         imgs, labels = fmnist.load("pool")
         a, b = VALIDATION
         imgs, labels = imgs[a:b], labels[a:b]
-    return to_input(imgs), torch.from_numpy(labels.astype(np.int64))
+    return benchlib.to_model_input(imgs), torch.from_numpy(labels.astype(np.int64))

@@ -167,7 +167,7 @@ def run(args, log=print):
             log("seed %d %-11s %s" % (seed, mode, json.dumps(synth[mode][-1])))
         for k in args.k:
             idx = sel[:, :k].ravel()
-            real_x = fewshot.to_input(imgs[idx])
+            real_x = benchlib.to_model_input(imgs[idx])
             real_y = torch.from_numpy(labels[idx].astype(np.int64))
             chosen = set(fmnist.POOL_RANGE[0] + int(i) for i in idx)
             for mode in args.modes:
@@ -176,7 +176,7 @@ def run(args, log=print):
                     x, rows, filtered = syn[mode]
                     keep = [i for i, r in enumerate(rows)
                             if r["train_index"] in chosen and (r["kept"] or not filtered)]
-                    syn_x = fewshot.to_input(x[keep])
+                    syn_x = benchlib.to_model_input(x[keep])
                     syn_y = torch.tensor([rows[i]["class_id"] for i in keep])
                 t = time.monotonic()
                 model = fewshot.train(real_x, real_y, seed, args.train_steps, mode != "real",

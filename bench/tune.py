@@ -76,7 +76,7 @@ def main():
     for m in ("classic", "cfg", "contour", "higfa-fixed"):
         record(m, "", base, m)
     record("higfa", "", base, "higfa")
-    best_score, best = base["higfa"], {}
+    best = {}
     for prop, values in CANDIDATES:
         for v in values:
             props = "%s=%s" % (prop, v)
