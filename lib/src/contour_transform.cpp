@@ -170,21 +170,6 @@ void validate(const ContourTransformOptions& o) {
   }
 }
 
-std::string ContourTransformParams::to_json() const {
-  nlohmann::json j;
-  j["rotation_deg"] = rotation_deg;
-  j["scale"] = scale;
-  j["translate_x"] = translate_x;
-  j["translate_y"] = translate_y;
-  j["shear_deg"] = shear_deg;
-  j["flip"] = flip;
-  j["elastic_alpha"] = elastic_alpha;
-  j["elastic_sigma"] = elastic_sigma;
-  j["edge_dropout"] = edge_dropout;
-  j["noise_seed"] = noise_seed;
-  return j.dump();
-}
-
 ContourTransformParams draw_contour_transform(const ContourTransformOptions& options,
                                               std::uint64_t seed) {
   validate(options);

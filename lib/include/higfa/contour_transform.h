@@ -3,6 +3,7 @@
 // Seeded random transforms of contour maps (design §4.1), returning the parameters drawn.
 #pragma once
 
+#include <higfa/provenance.h>
 #include <torch/types.h>
 
 #include <cstdint>
@@ -26,22 +27,8 @@ struct ContourTransformOptions {
 /// Throws InvalidArgument for negative ranges, min_scale > max_scale or probabilities outside 0..1.
 void validate(const ContourTransformOptions& options);
 
-/// The parameters one transform drew; recorded in the provenance of every sample.
-struct ContourTransformParams {
-  double rotation_deg = 0.0;
-  double scale = 1.0;
-  double translate_x = 0.0;  ///< fraction of the width
-  double translate_y = 0.0;  ///< fraction of the height
-  double shear_deg = 0.0;
-  bool flip = false;
-  double elastic_alpha = 0.0;
-  double elastic_sigma = 3.0;
-  double edge_dropout = 0.0;
-  std::uint64_t noise_seed = 0;  ///< seeds the elastic field and the dropout mask
+// ContourTransformParams (the parameters one transform drew) is in higfa/provenance.h.
 
-  /// A JSON object with every field, e.g. for provenance metas and manifests.
-  std::string to_json() const;
-};
 
 /// Draws a transform from `options`; the same seed gives the same parameters on every machine.
 ContourTransformParams draw_contour_transform(const ContourTransformOptions& options,
