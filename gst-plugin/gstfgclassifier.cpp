@@ -388,9 +388,9 @@ static GstFlowReturn gst_fg_classifier_classify_pending(GstFgClassifier* self) {
     for (GstBuffer* buf : st->pending) {
       frames.emplace_back(&st->info, buf, GST_MAP_READ);
       if (!frames.back().ok()) {
-        GST_ELEMENT_ERROR(self, STREAM, FAILED, ("Could not map a frame for reading."),
-                          ("gst_video_frame_map failed on %" GST_PTR_FORMAT,
-                           static_cast<gpointer>(buf)));
+        GST_ELEMENT_ERROR(
+            self, STREAM, FAILED, ("Could not map a frame for reading."),
+            ("gst_video_frame_map failed on %" GST_PTR_FORMAT, static_cast<gpointer>(buf)));
         return GST_FLOW_ERROR;
       }
       views.push_back(frames.back().view());

@@ -117,11 +117,11 @@ void probe_denoiser(const LoadedBundle& impl) {
 void probe_classifier(const LoadedBundle& impl) {
   const auto f32 = at::TensorOptions().dtype(at::kFloat).device(impl.device);
   const ImageSpec& c = impl.manifest->classifier;
-  const auto logits = run<ModelLoadError>(
-      *impl.classifier,
-      "x [1, " + std::to_string(c.channels) + ", " + std::to_string(c.height) + ", " +
-          std::to_string(c.width) + "]",
-      {at::zeros({1, c.channels, c.height, c.width}, f32)});
+  const auto logits =
+      run<ModelLoadError>(*impl.classifier,
+                          "x [1, " + std::to_string(c.channels) + ", " + std::to_string(c.height) +
+                              ", " + std::to_string(c.width) + "]",
+                          {at::zeros({1, c.channels, c.height, c.width}, f32)});
   check_output(logits, {1, impl.manifest->num_classes}, impl.classifier->path);
 }
 
@@ -131,7 +131,8 @@ void load_parts(LoadedBundle& impl, BundleParts parts) {
   const bool load_denoiser = parts == BundleParts::kAll && !impl.denoiser;
   const bool load_classifier = !impl.classifier;
   const BundleManifest& m = *impl.manifest;
-  if (load_denoiser) impl.denoiser = load_module(join_path(impl.directory, m.denoiser_file), impl.device);
+  if (load_denoiser)
+    impl.denoiser = load_module(join_path(impl.directory, m.denoiser_file), impl.device);
   if (load_classifier)
     impl.classifier = load_module(join_path(impl.directory, m.classifier_file), impl.device);
   c10::NoGradGuard no_grad;
@@ -192,8 +193,8 @@ ModelBundle ModelBundle::load(const std::string& dir, torch::Device device, Bund
   return bundle;
 }
 
-std::shared_ptr<const ModelBundle> ModelBundle::shared(const std::string& dir,
-                                                       torch::Device device, BundleParts parts) {
+std::shared_ptr<const ModelBundle> ModelBundle::shared(const std::string& dir, torch::Device device,
+                                                       BundleParts parts) {
   BundleCache& cache = bundle_cache();
   const std::string key = canonical_key(dir) + "\n" + device.str();
   const auto wrap = [](std::shared_ptr<Impl> impl) {
@@ -263,9 +264,8 @@ torch::Tensor ModelBundle::denoise(const torch::Tensor& x_t, const torch::Tensor
   check_input(cond, "denoise cond", {b}, at::kLong);
   check_input(contour, "denoise contour", {b, 1, d.height, d.width}, at::kFloat);
   check_input(contour_scale, "denoise contour_scale", {b}, at::kFloat);
-  const auto out =
-      run<Error>(*impl_->denoiser, denoiser_signature(d, std::to_string(b)),
-                 {x_t, t, cond, contour, contour_scale});
+  const auto out = run<Error>(*impl_->denoiser, denoiser_signature(d, std::to_string(b)),
+                              {x_t, t, cond, contour, contour_scale});
   if (!out.sizes().equals(x_t.sizes())) {
     throw Error(impl_->denoiser->path + ": expected output " + dims_str(x_t.sizes()) + ", found " +
                 dims_str(out.sizes()));
@@ -277,8 +277,7 @@ torch::Tensor ModelBundle::classify(const torch::Tensor& x) const {
   const ImageSpec& c = impl_->manifest->classifier;
   const std::int64_t b = x.defined() && x.dim() > 0 ? x.size(0) : 0;
   check_input(x, "classify x", {b, c.channels, c.height, c.width}, at::kFloat);
-  const auto out =
-      run<Error>(*impl_->classifier, "x " + dims_str(x.sizes()), {x});
+  const auto out = run<Error>(*impl_->classifier, "x " + dims_str(x.sizes()), {x});
   const int k = impl_->manifest->num_classes;
   if (!out.sizes().equals({b, k})) {
     throw Error(impl_->classifier->path + ": expected output [" + std::to_string(b) + ", " +

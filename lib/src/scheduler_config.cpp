@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// Names of the scheduler configuration's choices (higfa/scheduler_config.h), as diffusers spells them.
+// The names of the scheduler configuration's choices, spelled as diffusers spells them.
 #include <higfa/error.h>
 #include <higfa/scheduler_config.h>
 
