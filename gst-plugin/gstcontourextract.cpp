@@ -27,7 +27,7 @@
 
 #include <gst/video/video.h>
 #include <higfa/contour.h>
-#include <higfa/image.h>
+#include <higfa/image_view.h>
 
 #include <exception>
 #include <stdexcept>
@@ -128,10 +128,8 @@ GType gst_contour_extract_output_get_type(void) {
 namespace {
 
 higfa::ContourOptions snapshot_options(GstContourExtract *self) {
-  GST_OBJECT_LOCK(self);
-  const higfa::ContourOptions options = self->state->options;
-  GST_OBJECT_UNLOCK(self);
-  return options;
+  gsthigfa::ObjectLock lock(self);
+  return self->state->options;
 }
 
 // The library's verdict on `options`: empty when valid, else what is wrong.
@@ -157,13 +155,16 @@ GstHigfaContourParams to_params(const higfa::ContourOptions &o,
 // before high-threshold); start() checks the final one.
 template <typename Apply>
 void update_options(GstContourExtract *self, const GParamSpec *pspec, Apply apply) {
-  GST_OBJECT_LOCK(self);
-  higfa::ContourOptions candidate = self->state->options;
-  apply(candidate);
-  const std::string error = validation_error(candidate);
-  const bool running = GST_STATE(self) >= GST_STATE_PAUSED;
-  if (error.empty() || !running) self->state->options = candidate;
-  GST_OBJECT_UNLOCK(self);
+  std::string error;
+  bool running = false;
+  {
+    gsthigfa::ObjectLock lock(self);
+    higfa::ContourOptions candidate = self->state->options;
+    apply(candidate);
+    error = validation_error(candidate);
+    running = GST_STATE(self) >= GST_STATE_PAUSED;
+    if (error.empty() || !running) self->state->options = candidate;
+  }
   if (!error.empty() && running)
     g_warning("contourextract: %s refused while running, the settings would be invalid: %s",
               pspec->name, error.c_str());
@@ -179,20 +180,19 @@ GstBuffer *extract_edges(GstContourExtract *self, GstVideoFrame *frame,
   const GstVideoInfo *info = &self->state->gray_info;
   GstBuffer *edges = gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(info), nullptr);
   gst_buffer_memset(edges, 0, 0, GST_VIDEO_INFO_SIZE(info));
-  GstMapInfo map;
-  gst_buffer_map(edges, &map, GST_MAP_WRITE);
-  const higfa::ImageView dst{map.data, GST_VIDEO_INFO_WIDTH(info), GST_VIDEO_INFO_HEIGHT(info),
-                             GST_VIDEO_INFO_PLANE_STRIDE(info, 0), higfa::PixelFormat::kGray8};
   try {
-    const higfa::ContourThresholds t = higfa::extract_contour(gst_higfa_frame_view(frame), dst,
-                                                             options);
+    gsthigfa::MappedBuffer map(edges, GST_MAP_WRITE);
+    if (!map.ok()) throw std::runtime_error("could not map the edge map for writing");
+    const higfa::ImageView dst{map.info().data, GST_VIDEO_INFO_WIDTH(info),
+                               GST_VIDEO_INFO_HEIGHT(info), GST_VIDEO_INFO_PLANE_STRIDE(info, 0),
+                               higfa::PixelFormat::kGray8};
+    const higfa::ContourThresholds t =
+        higfa::extract_contour(gst_higfa_frame_view(frame), dst, options);
     if (used != nullptr) *used = t;
   } catch (...) {
-    gst_buffer_unmap(edges, &map);
     gst_buffer_unref(edges);
     throw;
   }
-  gst_buffer_unmap(edges, &map);
   return edges;
 }
 
@@ -212,15 +212,15 @@ void render_contour(GstContourExtract *self, GstVideoFrame *in, GstVideoFrame *o
     return;
   }
   GstBuffer *edges = extract_edges(self, in, options);
-  GstVideoFrame gray;
-  if (!gst_video_frame_map(&gray, &self->state->gray_info, edges, GST_MAP_READ)) {
-    gst_buffer_unref(edges);
-    throw std::runtime_error("could not map the edge map");
+  bool mapped = false;
+  {
+    gsthigfa::MappedFrame gray(&self->state->gray_info, edges, GST_MAP_READ);
+    mapped = gray.ok();
+    // Grey to colour is GStreamer's conversion: edges 255 become white, alpha opaque.
+    if (mapped) gst_video_converter_frame(self->state->converter, gray.frame(), out);
   }
-  // Grey to colour is GStreamer's conversion: edges 255 become white, alpha opaque.
-  gst_video_converter_frame(self->state->converter, &gray, out);
-  gst_video_frame_unmap(&gray);
   gst_buffer_unref(edges);
+  if (!mapped) throw std::runtime_error("could not map the edge map");
 }
 
 }  // namespace
@@ -274,9 +274,10 @@ static void gst_contour_extract_set_property(GObject *object, guint prop_id, con
       break;
     case PROP_OUTPUT: {
       const auto output = static_cast<GstContourExtractOutput>(g_value_get_enum(value));
-      GST_OBJECT_LOCK(self);
-      self->state->output = output;
-      GST_OBJECT_UNLOCK(self);
+      {
+        gsthigfa::ObjectLock lock(self);
+        self->state->output = output;
+      }
       // The base class picks transform_ip (meta) or transform (contour) per buffer from this.
       gst_base_transform_set_in_place(GST_BASE_TRANSFORM(self),
                                       output == GST_CONTOUR_EXTRACT_OUTPUT_META);
@@ -291,7 +292,7 @@ static void gst_contour_extract_set_property(GObject *object, guint prop_id, con
 static void gst_contour_extract_get_property(GObject *object, guint prop_id, GValue *value,
                                              GParamSpec *pspec) {
   auto *self = GST_CONTOUR_EXTRACT(object);
-  GST_OBJECT_LOCK(self);
+  gsthigfa::ObjectLock lock(self);
   const higfa::ContourOptions &o = self->state->options;
   switch (prop_id) {
     case PROP_BLUR_SIZE:
@@ -325,7 +326,6 @@ static void gst_contour_extract_get_property(GObject *object, guint prop_id, GVa
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK(self);
 }
 
 static gboolean gst_contour_extract_start(GstBaseTransform *trans) {

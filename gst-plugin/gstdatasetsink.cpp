@@ -35,7 +35,7 @@
 
 #include <gst/video/video.h>
 #include <higfa/dataset_writer.h>
-#include <higfa/image.h>
+#include <higfa/image_view.h>
 
 #include <exception>
 #include <memory>

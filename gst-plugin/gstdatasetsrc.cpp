@@ -35,7 +35,7 @@
 #include "gstdatasetsrc.h"
 
 #include <gst/video/video.h>
-#include <higfa/bundle.h>
+#include <higfa/manifest.h>
 #include <higfa/dataset.h>
 
 #include <cstring>
@@ -209,19 +209,21 @@ static void gst_dataset_src_get_property(GObject* object, guint prop_id, GValue*
 }
 
 // The class list a bundle imposes, or none; false (with an element error) if it cannot be read.
+// Only the manifest is read, once per process: a bundle an element beside this one holds lends
+// its parse.
 static bool bundle_classes(GstDatasetSrc* self, const std::string& bundle,
                            std::vector<std::string>* classes) {
   if (bundle.empty()) {
     return true;
   }
   try {
-    *classes = higfa::load_manifest(bundle).class_names;
+    *classes = higfa::shared_manifest(bundle)->class_names;
     return true;
   } catch (const std::exception& e) {
     GST_ELEMENT_ERROR(
         self, RESOURCE, NOT_FOUND,
         ("Could not read the class list of the model bundle \"%s\": %s", bundle.c_str(), e.what()),
-        ("higfa::load_manifest: %s", e.what()));
+        ("higfa::shared_manifest: %s", e.what()));
     return false;
   }
 }

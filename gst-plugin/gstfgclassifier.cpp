@@ -31,7 +31,6 @@
 #endif
 
 #include <gst/video/video.h>
-#include <higfa/bundle.h>
 #include <higfa/classifier.h>
 #include <higfa/error.h>
 #include <higfa/runtime.h>
@@ -39,7 +38,7 @@
 #include <atomic>
 #include <deque>
 #include <exception>
-#include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,6 +56,10 @@ GST_DEBUG_CATEGORY_STATIC(gst_fg_classifier_debug);
 #define DEFAULT_PROP_TOP_K 5
 #define DEFAULT_PROP_BATCH_SIZE 1
 #define DEFAULT_PROP_PSEUDO_LABEL_THRESHOLD 0.0
+
+// The library's default for what it has an option for; batch-size, pseudo-label-threshold,
+// device and threads are the element's own settings.
+static_assert(DEFAULT_PROP_TOP_K == higfa::ImageClassifier::kDefaultTopK, "top-k default");
 
 enum {
   PROP_0,
@@ -94,8 +97,9 @@ struct Settings {
 // The C++ state of one element; new'd in _init, deleted in _finalize.
 struct State {
   Settings settings;  // object lock
-  // Set in start() and cleared in stop(), with the streaming thread stopped.
-  std::optional<higfa::ImageClassifier> classifier;
+  // Set in start() and cleared in stop(), with the streaming thread stopped; a bundle's
+  // classifier is the process's shared one (higfa::shared_classifier).
+  std::shared_ptr<const higfa::ImageClassifier> classifier;
   std::string source;  // the bundle directory or model file, for messages
   std::atomic<guint64> classified{0};
   std::atomic<guint64> pseudo_labelled{0};
@@ -139,7 +143,7 @@ static void gst_fg_classifier_set_property(GObject* object, guint prop_id, const
                                            GParamSpec* pspec) {
   GstFgClassifier* self = GST_FG_CLASSIFIER(object);
   Settings& s = self->state->settings;
-  GST_OBJECT_LOCK(self);
+  gsthigfa::ObjectLock lock(self);
   switch (prop_id) {
     case PROP_BUNDLE:
       s.bundle = g_value_get_string(value) ? g_value_get_string(value) : "";
@@ -166,14 +170,13 @@ static void gst_fg_classifier_set_property(GObject* object, guint prop_id, const
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK(self);
 }
 
 static void gst_fg_classifier_get_property(GObject* object, guint prop_id, GValue* value,
                                            GParamSpec* pspec) {
   GstFgClassifier* self = GST_FG_CLASSIFIER(object);
   const Settings& s = self->state->settings;
-  GST_OBJECT_LOCK(self);
+  gsthigfa::ObjectLock lock(self);
   switch (prop_id) {
     case PROP_BUNDLE:
       g_value_set_string(value, s.bundle.empty() ? nullptr : s.bundle.c_str());
@@ -206,7 +209,6 @@ static void gst_fg_classifier_get_property(GObject* object, guint prop_id, GValu
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK(self);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -221,9 +223,11 @@ static std::string joined_class_names(const higfa::ImageClassifier& c) {
 static gboolean gst_fg_classifier_start(GstBaseTransform* trans) {
   GstFgClassifier* self = GST_FG_CLASSIFIER(trans);
   State* st = self->state;
-  GST_OBJECT_LOCK(self);
-  const Settings s = st->settings;
-  GST_OBJECT_UNLOCK(self);
+  Settings s;
+  {
+    gsthigfa::ObjectLock lock(self);
+    s = st->settings;
+  }
   if (s.bundle.empty() == s.model.empty()) {
     GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
                       ("No classifier: set either the bundle property (a model bundle directory) "
@@ -243,15 +247,15 @@ static gboolean gst_fg_classifier_start(GstBaseTransform* trans) {
   st->source = s.bundle.empty() ? s.model : s.bundle;
   try {
     if (!s.bundle.empty())
-      st->classifier.emplace(higfa::ModelBundle::load(s.bundle, device));
+      st->classifier = higfa::shared_classifier(s.bundle, device);
     else
-      st->classifier.emplace(higfa::ImageClassifier::load(
+      st->classifier = std::make_shared<const higfa::ImageClassifier>(higfa::ImageClassifier::load(
           s.model, higfa::ImageClassifier::spec_path_for(s.model), device));
   } catch (const std::exception& e) {
     GST_ELEMENT_ERROR(
         self, RESOURCE, NOT_FOUND,
         ("Could not load the classifier \"%s\": %s", st->source.c_str(), e.what()),
-        ("%s: %s", s.bundle.empty() ? "higfa::ImageClassifier::load" : "higfa::ModelBundle::load",
+        ("%s: %s", s.bundle.empty() ? "higfa::ImageClassifier::load" : "higfa::shared_classifier",
          e.what()));
     return FALSE;
   }
@@ -366,40 +370,40 @@ static gboolean gst_fg_classifier_annotate(GstFgClassifier* self, GstBuffer* buf
 static GstFlowReturn gst_fg_classifier_classify_pending(GstFgClassifier* self) {
   State* st = self->state;
   if (st->pending.empty()) return GST_FLOW_OK;
-  GST_OBJECT_LOCK(self);
-  const int top_k = static_cast<int>(st->settings.top_k);
-  const double pseudo = st->settings.pseudo_label_threshold;
-  GST_OBJECT_UNLOCK(self);
+  int top_k = 0;
+  double pseudo = 0.0;
+  {
+    gsthigfa::ObjectLock lock(self);
+    top_k = static_cast<int>(st->settings.top_k);
+    pseudo = st->settings.pseudo_label_threshold;
+  }
   if (!st->have_info) {
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, (nullptr), ("frames before caps"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  std::vector<GstVideoFrame> frames(st->pending.size());
-  std::vector<higfa::ImageView> views;
-  const auto unmap = [&frames, &views]() {
-    for (size_t i = 0; i < views.size(); ++i) gst_video_frame_unmap(&frames[i]);
-  };
-  for (size_t i = 0; i < st->pending.size(); ++i) {
-    if (!gst_video_frame_map(&frames[i], &st->info, st->pending[i], GST_MAP_READ)) {
-      unmap();
-      GST_ELEMENT_ERROR(self, STREAM, FAILED, ("Could not map a frame for reading."),
-                        ("gst_video_frame_map failed on %" GST_PTR_FORMAT,
-                         static_cast<gpointer>(st->pending[i])));
+  std::vector<higfa::Classification> results;
+  {
+    std::deque<gsthigfa::MappedFrame> frames;  // mapped until the end of this block
+    std::vector<higfa::ImageView> views;
+    for (GstBuffer* buf : st->pending) {
+      frames.emplace_back(&st->info, buf, GST_MAP_READ);
+      if (!frames.back().ok()) {
+        GST_ELEMENT_ERROR(
+            self, STREAM, FAILED, ("Could not map a frame for reading."),
+            ("gst_video_frame_map failed on %" GST_PTR_FORMAT, static_cast<gpointer>(buf)));
+        return GST_FLOW_ERROR;
+      }
+      views.push_back(frames.back().view());
+    }
+    try {
+      results = st->classifier->classify(views, top_k);
+    } catch (const std::exception& e) {
+      GST_ELEMENT_ERROR(
+          self, LIBRARY, FAILED, ("Classification failed: %s", e.what()),
+          ("higfa::ImageClassifier::classify on %zu frame(s): %s", views.size(), e.what()));
       return GST_FLOW_ERROR;
     }
-    views.push_back(gst_higfa_frame_view(&frames[i]));
   }
-  std::vector<higfa::Classification> results;
-  try {
-    results = st->classifier->classify(views, top_k);
-  } catch (const std::exception& e) {
-    unmap();
-    GST_ELEMENT_ERROR(
-        self, LIBRARY, FAILED, ("Classification failed: %s", e.what()),
-        ("higfa::ImageClassifier::classify on %zu frame(s): %s", views.size(), e.what()));
-    return GST_FLOW_ERROR;
-  }
-  unmap();
   for (size_t i = 0; i < st->pending.size(); ++i) {
     if (!gst_fg_classifier_annotate(self, st->pending[i], results[i], pseudo))
       return GST_FLOW_ERROR;
@@ -420,9 +424,11 @@ static GstFlowReturn gst_fg_classifier_submit_input_buffer(GstBaseTransform* tra
   if (ret != GST_FLOW_OK || trans->queued_buf == nullptr) return ret;
   st->pending.push_back(gst_buffer_make_writable(trans->queued_buf));
   trans->queued_buf = nullptr;
-  GST_OBJECT_LOCK(self);
-  const guint batch_size = st->settings.batch_size;
-  GST_OBJECT_UNLOCK(self);
+  guint batch_size = 0;
+  {
+    gsthigfa::ObjectLock lock(self);
+    batch_size = st->settings.batch_size;
+  }
   if (st->pending.size() < batch_size) return GST_FLOW_OK;
   ret = gst_fg_classifier_classify_pending(self);
   if (ret != GST_FLOW_OK) clear_buffers(st);

@@ -5,7 +5,7 @@
 
 #include <gst/gst.h>
 #include <gst/video/video.h>
-#include <higfa/image.h>
+#include <higfa/image_view.h>
 
 /// libhigfa's PixelFormat for `format`; anything but RGB, BGR, RGBA and BGRx maps to GRAY8 (the
 /// elements' caps allow nothing else).

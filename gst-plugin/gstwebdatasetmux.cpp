@@ -43,7 +43,7 @@
 #endif
 
 #include <gst/video/video.h>
-#include <higfa/image.h>
+#include <higfa/image_view.h>
 #include <higfa/webdataset.h>
 
 #include <exception>

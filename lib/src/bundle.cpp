@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// The model bundle (design §5): manifest parsing and validation, TorchScript loading and probing.
+// The model bundle (design §5): TorchScript loading and probing, and the process-wide cache.
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
 #include <higfa/bundle.h>
@@ -11,335 +11,41 @@
 #include <torch/csrc/jit/serialization/import.h>
 
 #include <filesystem>
-#include <fstream>
-#include <initializer_list>
-#include <nlohmann/json.hpp>
-#include <sstream>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
+
+#include "shared_cache.h"
 
 namespace higfa {
 namespace {
 
-// Ordered, so that "provenance" is kept verbatim, in the manifest's key order.
-using json = nlohmann::ordered_json;
-namespace fs = std::filesystem;
-
 std::string join_path(const std::string& dir, const std::string& file) {
-  if (file.empty() || fs::path(file).is_absolute()) return file;
-  return (fs::path(dir) / file).string();
-}
-
-// What a JSON value is, for "found ..." in messages.
-std::string describe(const json& v) {
-  switch (v.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return v.get<bool>() ? "true" : "false";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
-      return "the integer " + v.dump();
-    case json::value_t::number_float:
-      return "the number " + v.dump();
-    case json::value_t::string: {
-      std::string s = v.dump();
-      if (s.size() > 40) s = s.substr(0, 37) + "...\"";
-      return "the string " + s;
-    }
-    case json::value_t::array:
-      return "an array of " + std::to_string(v.size()) + " element" + (v.size() == 1 ? "" : "s");
-    case json::value_t::object:
-      return "an object";
-    default:
-      return "a value of type " + std::string(v.type_name());
-  }
-}
-
-// Reads typed, range-checked values out of one manifest; every failure names the file and key.
-class ManifestReader {
- public:
-  explicit ManifestReader(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const std::string& key, const std::string& expected,
-                         const std::string& found) const {
-    throw ModelLoadError(file_ + ": \"" + key + "\": expected " + expected + ", found " + found);
-  }
-
-  // The value of `key` in `obj` (an object at `prefix`), or nullptr if absent and optional.
-  const json* find(const json& obj, const std::string& prefix, const char* key,
-                   const char* expected, bool required = true) const {
-    const auto it = obj.find(key);
-    if (it != obj.end()) return &*it;
-    if (!required) return nullptr;
-    throw ModelLoadError(file_ + ": missing key \"" + prefix + key + "\" (expected " + expected +
-                         ")");
-  }
-
-  const json& object(const json& obj, const std::string& prefix, const char* key) const {
-    const json& v = *find(obj, prefix, key, "an object");
-    if (!v.is_object()) fail(prefix + key, "an object", describe(v));
-    return v;
-  }
-
-  long long integer(const json& v, const std::string& key, long long lo, long long hi) const {
-    const std::string expected = "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
-    if (!v.is_number_integer()) fail(key, expected, describe(v));
-    const long long value = v.get<long long>();
-    if (value < lo || value > hi) fail(key, expected, std::to_string(value));
-    return value;
-  }
-
-  long long integer(const json& obj, const std::string& prefix, const char* key, long long lo,
-                    long long hi) const {
-    return integer(*find(obj, prefix, key, "an integer"), prefix + key, lo, hi);
-  }
-
-  double number(const json& v, const std::string& key) const {
-    if (!v.is_number()) fail(key, "a number", describe(v));
-    return v.get<double>();
-  }
-
-  std::string string(const json& obj, const std::string& prefix, const char* key) const {
-    const json& v = *find(obj, prefix, key, "a string");
-    if (!v.is_string()) fail(prefix + key, "a string", describe(v));
-    return v.get<std::string>();
-  }
-
-  bool boolean(const json& v, const std::string& key) const {
-    if (!v.is_boolean()) fail(key, "true or false", describe(v));
-    return v.get<bool>();
-  }
-
-  // A string that must be one of `choices`.
-  std::string choice(const json& obj, const std::string& prefix, const char* key,
-                     std::initializer_list<const char*> choices,
-                     const char* fallback = nullptr) const {
-    std::string expected;
-    for (const char* c : choices)
-      expected += (expected.empty() ? "\"" : " or \"") + std::string(c) + "\"";
-    const json* v = find(obj, prefix, key, expected.c_str(), fallback == nullptr);
-    if (v == nullptr) return fallback;
-    if (!v->is_string()) fail(prefix + key, expected, describe(*v));
-    const std::string s = v->get<std::string>();
-    for (const char* c : choices) {
-      if (s == c) return s;
-    }
-    fail(prefix + key, expected, describe(*v));
-  }
-
-  // [H, W] of positive integers.
-  std::pair<int, int> size(const json& obj, const std::string& prefix, const char* key) const {
-    const char* expected = "[height, width] of positive integers";
-    const json& v = *find(obj, prefix, key, expected);
-    if (!v.is_array() || v.size() != 2) fail(prefix + key, expected, describe(v));
-    const int h = static_cast<int>(integer(v[0], prefix + key + "[0]", 1, 16384));
-    const int w = static_cast<int>(integer(v[1], prefix + key + "[1]", 1, 16384));
-    return {h, w};
-  }
-
-  ValueRange range(const json& obj, const std::string& prefix, const char* key) const {
-    const char* expected = "[lo, hi] with lo < hi";
-    const json& v = *find(obj, prefix, key, expected);
-    if (!v.is_array() || v.size() != 2) fail(prefix + key, expected, describe(v));
-    ValueRange r{static_cast<float>(number(v[0], prefix + key + "[0]")),
-                 static_cast<float>(number(v[1], prefix + key + "[1]"))};
-    if (!(r.lo < r.hi)) fail(prefix + key, expected, v.dump());
-    return r;
-  }
-
-  const std::string& file() const { return file_; }
-
- private:
-  std::string file_;
-};
-
-using NumberKey = std::pair<const char*, double*>;
-using BoolKey = std::pair<const char*, bool*>;
-
-ImageSpec read_image_spec(const ManifestReader& r, const json& obj, const std::string& prefix) {
-  ImageSpec spec;
-  std::tie(spec.height, spec.width) = r.size(obj, prefix, "resolution");
-  spec.channels = static_cast<int>(r.integer(obj, prefix, "channels", 1, 3));
-  if (spec.channels == 2) r.fail(prefix + "channels", "1 or 3", "2");
-  spec.range = r.range(obj, prefix, "value_range");
-  spec.fit = parse_fit_mode(r.choice(obj, prefix, "fit", {"pad", "resize"}, "pad"));
-  return spec;
-}
-
-SchedulerConfig read_scheduler(const ManifestReader& r, const json& root) {
-  SchedulerConfig config;
-  config.prediction_type =
-      parse_prediction_type(r.choice(root, "", "prediction_type", {"epsilon", "v_prediction"}));
-  config.timestep_spacing = parse_timestep_spacing(
-      r.choice(root, "", "timestep_spacing", {"leading", "trailing"}, "leading"));
-  if (const json* v = r.find(root, "", "steps_offset", "an integer", false)) {
-    config.steps_offset = static_cast<int>(r.integer(*v, "steps_offset", 0, 1000));
-  }
-  const json& s = r.object(root, "", "schedule");
-  const std::string p = "schedule.";
-  NoiseScheduleConfig& n = config.noise;
-  n.beta_schedule = parse_beta_schedule(
-      r.choice(s, p, "beta_schedule", {"linear", "scaled_linear", "squaredcos_cap_v2", "cosine"}));
-  n.num_train_timesteps = static_cast<int>(r.integer(s, p, "num_train_timesteps", 1, 100000));
-  const bool needs_betas = n.beta_schedule != BetaSchedule::kCosine;
-  for (const auto& [key, target] :
-       {NumberKey{"beta_start", &n.beta_start}, NumberKey{"beta_end", &n.beta_end}}) {
-    const json* v = r.find(s, p, key, "a number in (0, 1)", needs_betas);
-    if (v == nullptr) continue;
-    *target = r.number(*v, p + key);
-    if (!(*target > 0.0 && *target < 1.0)) r.fail(p + key, "a number in (0, 1)", v->dump());
-  }
-  return config;
-}
-
-ContourOptions read_contour(const ManifestReader& r, const json& root) {
-  ContourOptions c;
-  const json* obj = r.find(root, "", "contour", "an object", false);
-  if (obj == nullptr) return c;
-  if (!obj->is_object()) r.fail("contour", "an object", describe(*obj));
-  const std::string p = "contour.";
-  if (const json* v = r.find(*obj, p, "blur_size", "", false)) {
-    c.blur_size = static_cast<int>(r.integer(*v, p + "blur_size", 0, 99));
-  }
-  for (const auto& [key, target] :
-       {NumberKey{"blur_sigma", &c.blur_sigma}, NumberKey{"low_threshold", &c.low_threshold},
-        NumberKey{"high_threshold", &c.high_threshold}, NumberKey{"auto_sigma", &c.auto_sigma}}) {
-    if (const json* v = r.find(*obj, p, key, "", false)) *target = r.number(*v, p + key);
-  }
-  for (const auto& [key, target] :
-       {BoolKey{"l2_gradient", &c.l2_gradient}, BoolKey{"auto_threshold", &c.auto_threshold},
-        BoolKey{"thinning", &c.thinning}}) {
-    if (const json* v = r.find(*obj, p, key, "", false)) *target = r.boolean(*v, p + key);
-  }
-  try {
-    validate(c);
-  } catch (const InvalidArgument& e) {
-    throw ModelLoadError(r.file() + ": \"contour\": " + e.what());
-  }
-  return c;
-}
-
-void read_classes(const ManifestReader& r, const json& root, BundleManifest& m) {
-  m.num_classes = static_cast<int>(r.integer(root, "", "num_classes", 1, 1000000));
-  m.null_class = static_cast<int>(r.integer(root, "", "null_class", 0, 1000000));
-  if (m.null_class != m.num_classes) {
-    r.fail("null_class", std::to_string(m.num_classes) + " (= num_classes)",
-           std::to_string(m.null_class));
-  }
-  const json& names = *r.find(root, "", "class_names", "an array of strings");
-  if (!names.is_array()) r.fail("class_names", "an array of strings", describe(names));
-  if (static_cast<int>(names.size()) != m.num_classes) {
-    r.fail("class_names", std::to_string(m.num_classes) + " names (num_classes)",
-           std::to_string(names.size()));
-  }
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const std::string key = "class_names[" + std::to_string(i) + "]";
-    if (!names[i].is_string()) r.fail(key, "a string", describe(names[i]));
-    std::string name = names[i].get<std::string>();
-    if (name.empty()) r.fail(key, "a non-empty name", "\"\"");
-    for (const auto& seen : m.class_names) {
-      if (seen == name) r.fail(key, "a name not used before", "\"" + name + "\" again");
-    }
-    m.class_names.push_back(std::move(name));
-  }
-}
-
-std::string read_file_entry(const ManifestReader& r, const json& files, const std::string& dir,
-                            const char* key) {
-  const std::string name = r.string(files, "files.", key);
-  if (name.empty()) r.fail(std::string("files.") + key, "a file name", "\"\"");
-  const std::string path = join_path(dir, name);
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
-    throw ModelLoadError(path + ": file not found (expected the TorchScript file that \"files." +
-                         key + "\" of " + r.file() + " names)");
-  }
-  return name;
-}
-
-void read_space(const ManifestReader& r, const json& root, const json& files, BundleManifest& m) {
-  m.latent = r.choice(root, "", "space", {"pixel", "latent"}) == "latent";
-  if (m.latent) {
-    const bool has_vae = files.contains("vae_decoder") && files.contains("vae_encoder");
-    r.fail("space",
-           "\"pixel\" (latent bundles need files.vae_decoder and files.vae_encoder and "
-           "are not supported by this build)",
-           std::string("\"latent\"") + (has_vae ? "" : " without vae files"));
-  }
-  const std::string conditioning = r.choice(root, "", "conditioning", {"class", "text"});
-  if (conditioning != "class") {
-    r.fail("conditioning", "\"class\" (text-conditioned bundles are not supported by this build)",
-           "\"" + conditioning + "\"");
-  }
-  m.conditioning = conditioning;
-}
-
-json parse_manifest_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw ModelLoadError(path +
-                         ": cannot open the bundle manifest (expected a JSON file "
-                         "manifest.json in the bundle directory)");
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  try {
-    return json::parse(text.str());
-  } catch (const json::parse_error& e) {
-    throw ModelLoadError(path + ": malformed JSON (expected a JSON object): " + e.what());
-  }
+  if (file.empty() || std::filesystem::path(file).is_absolute()) return file;
+  return (std::filesystem::path(dir) / file).string();
 }
 
 std::string dims_str(at::IntArrayRef sizes) { return c10::str(sizes); }
 
-}  // namespace
-
-BundleManifest load_manifest(const std::string& dir) {
-  const std::string path = join_path(dir, "manifest.json");
-  const json root = parse_manifest_file(path);
-  ManifestReader r(path);
-  if (!root.is_object()) r.fail("(root)", "a JSON object", describe(root));
-  r.choice(root, "", "format", {"higfa-bundle"});
-  r.integer(root, "", "version", 1, 1);
-
-  BundleManifest m;
-  m.name = r.string(root, "", "name");
-  m.image = read_image_spec(r, root, "");
-  const json& files = r.object(root, "", "files");
-  read_space(r, root, files, m);
-  m.scheduler = read_scheduler(r, root);
-  read_classes(r, root, m);
-  if (root.contains("source_size")) r.size(root, "", "source_size");
-  m.contour = read_contour(r, root);
-  const json& classifier = r.object(root, "", "classifier");
-  m.classifier = read_image_spec(r, classifier, "classifier.");
-  m.denoiser_file = read_file_entry(r, files, dir, "denoiser");
-  m.classifier_file = read_file_entry(r, files, dir, "classifier");
-  if (const json* v = r.find(root, "", "provenance", "", false)) {
-    if (!v->is_object()) r.fail("provenance", "an object", describe(*v));
-    m.provenance_json = v->dump();
-  } else {
-    m.provenance_json = "{}";
-  }
-  return m;
-}
-
-namespace {
+// One loaded TorchScript file; a classifier-only bundle and the full bundle of the same
+// directory and device share theirs.
+struct ScriptModule {
+  std::string path;
+  // forward() is not const in LibTorch, but running one module from several threads is supported
+  // (the interpreter keeps per-call state; executor plans are cached under their own lock).
+  mutable torch::jit::Module module;
+};
 
 // The state of a loaded bundle; ModelBundle::Impl is this, named where the helpers can see it.
 struct LoadedBundle {
-  BundleManifest manifest;
+  std::shared_ptr<const BundleManifest> manifest;
   std::string directory;
   torch::Device device = torch::kCPU;
-  std::string denoiser_path;
-  std::string classifier_path;
-  // forward() is not const in LibTorch, but running one module from several threads is supported
-  // (the interpreter keeps per-call state; executor plans are cached under their own lock).
-  mutable torch::jit::Module denoiser;
-  mutable torch::jit::Module classifier;
+  std::shared_ptr<const ScriptModule> denoiser;  // null when loaded with BundleParts::kClassifier
+  std::shared_ptr<const ScriptModule> classifier;
 };
 
 std::string error_text(const std::exception& e) {
@@ -347,31 +53,33 @@ std::string error_text(const std::exception& e) {
   return e.what();
 }
 
-torch::jit::Module load_module(const std::string& path, torch::Device device) {
+std::shared_ptr<const ScriptModule> load_module(const std::string& path, torch::Device device) {
+  auto loaded = std::make_shared<ScriptModule>();
+  loaded->path = path;
   try {
-    torch::jit::Module module = torch::jit::load(path, device);
-    module.eval();
-    return module;
+    loaded->module = torch::jit::load(path, device);
+    loaded->module.eval();
   } catch (const std::exception& e) {
     throw ModelLoadError(path +
                          ": expected a TorchScript module (torch.jit.save), found a file "
                          "torch::jit::load cannot read: " +
                          error_text(e));
   }
+  return loaded;
 }
 
 // forward(inputs) with failures rethrown as `E` naming the file.
 template <typename E>
-at::Tensor run(torch::jit::Module& module, const std::string& path, const std::string& signature,
+at::Tensor run(const ScriptModule& m, const std::string& signature,
                std::vector<c10::IValue> inputs) {
   c10::IValue out;
   try {
-    out = module.forward(std::move(inputs));
+    out = m.module.forward(std::move(inputs));
   } catch (const std::exception& e) {
-    throw E(path + ": forward(" + signature + ") failed: " + error_text(e));
+    throw E(m.path + ": forward(" + signature + ") failed: " + error_text(e));
   }
   if (!out.isTensor()) {
-    throw E(path + ": expected a tensor output, found " + std::string(out.tagKind()));
+    throw E(m.path + ": expected a tensor output, found " + std::string(out.tagKind()));
   }
   return out.toTensor();
 }
@@ -394,26 +102,45 @@ std::string denoiser_signature(const ImageSpec& s, const std::string& b) {
          b + "], contour [" + b + ", 1, " + hw + "], contour_scale [" + b + "]";
 }
 
-void probe(LoadedBundle& impl) {
-  c10::NoGradGuard no_grad;
-  SingleThreadScope single_thread;  // no OpenMP pool left on the loading thread
+void probe_denoiser(const LoadedBundle& impl) {
   const auto f32 = at::TensorOptions().dtype(at::kFloat).device(impl.device);
   const auto i64 = at::TensorOptions().dtype(at::kLong).device(impl.device);
-  const ImageSpec& d = impl.manifest.image;
+  const ImageSpec& d = impl.manifest->image;
   const auto eps =
-      run<ModelLoadError>(impl.denoiser, impl.denoiser_path, denoiser_signature(d, "1"),
+      run<ModelLoadError>(*impl.denoiser, denoiser_signature(d, "1"),
                           {at::zeros({1, d.channels, d.height, d.width}, f32), at::zeros({1}, i64),
-                           at::full({1}, impl.manifest.null_class, i64),
+                           at::full({1}, impl.manifest->null_class, i64),
                            at::zeros({1, 1, d.height, d.width}, f32), at::zeros({1}, f32)});
-  check_output(eps, {1, d.channels, d.height, d.width}, impl.denoiser_path);
+  check_output(eps, {1, d.channels, d.height, d.width}, impl.denoiser->path);
+}
 
-  const ImageSpec& c = impl.manifest.classifier;
+void probe_classifier(const LoadedBundle& impl) {
+  const auto f32 = at::TensorOptions().dtype(at::kFloat).device(impl.device);
+  const ImageSpec& c = impl.manifest->classifier;
   const auto logits =
-      run<ModelLoadError>(impl.classifier, impl.classifier_path,
+      run<ModelLoadError>(*impl.classifier,
                           "x [1, " + std::to_string(c.channels) + ", " + std::to_string(c.height) +
                               ", " + std::to_string(c.width) + "]",
                           {at::zeros({1, c.channels, c.height, c.width}, f32)});
-  check_output(logits, {1, impl.manifest.num_classes}, impl.classifier_path);
+  check_output(logits, {1, impl.manifest->num_classes}, impl.classifier->path);
+}
+
+// Loads the modules of `parts` that `impl` lacks (denoiser first), then probes each one it loaded
+// with a batch of one.
+void load_parts(LoadedBundle& impl, BundleParts parts) {
+  const bool load_denoiser = parts == BundleParts::kAll && !impl.denoiser;
+  const bool load_classifier = !impl.classifier;
+  const BundleManifest& m = *impl.manifest;
+  if (load_denoiser)
+    impl.denoiser = load_module(join_path(impl.directory, m.denoiser_file), impl.device);
+  if (load_classifier)
+    impl.classifier = load_module(join_path(impl.directory, m.classifier_file), impl.device);
+  c10::NoGradGuard no_grad;
+  SingleThreadScope single_thread;  // no OpenMP pool left on the loading thread
+  if (load_denoiser) probe_denoiser(impl);
+  if (load_classifier) probe_classifier(impl);
+  log(LogLevel::kInfo, "loaded model bundle \"" + m.name + "\" from " + impl.directory + " on " +
+                           impl.device.str() + (impl.denoiser ? "" : " (classifier only)"));
 }
 
 void check_input(const at::Tensor& t, const char* name, const std::vector<std::int64_t>& expected,
@@ -426,33 +153,97 @@ void check_input(const at::Tensor& t, const char* name, const std::vector<std::i
   }
 }
 
+// The process's shared bundles: (canonical directory, device) -> the bundle, held weakly. A
+// handle (the shared_ptr<const ModelBundle> callers get) may die while copies of the bundle keep
+// its state alive; the next shared() then wraps that state again instead of reloading it.
+struct BundleCache {
+  struct Entry {
+    std::weak_ptr<const ModelBundle> handle;
+    std::weak_ptr<LoadedBundle> state;
+  };
+  std::mutex mutex;
+  std::map<std::string, Entry> full;
+  std::map<std::string, Entry> classifier_only;
+
+  void prune() {
+    for (auto* entries : {&full, &classifier_only}) {
+      for (auto it = entries->begin(); it != entries->end();)
+        it = it->second.state.expired() ? entries->erase(it) : std::next(it);
+    }
+  }
+};
+
+BundleCache& bundle_cache() {
+  static BundleCache cache;
+  return cache;
+}
+
 }  // namespace
 
 struct ModelBundle::Impl : LoadedBundle {};
 
-ModelBundle ModelBundle::load(const std::string& dir, torch::Device device) {
+ModelBundle ModelBundle::load(const std::string& dir, torch::Device device, BundleParts parts) {
   auto impl = std::make_shared<Impl>();
-  impl->manifest = load_manifest(dir);
+  impl->manifest = std::make_shared<const BundleManifest>(load_manifest(dir));
   impl->directory = dir;
   impl->device = device;
-  impl->denoiser_path = join_path(dir, impl->manifest.denoiser_file);
-  impl->classifier_path = join_path(dir, impl->manifest.classifier_file);
-  impl->denoiser = load_module(impl->denoiser_path, device);
-  impl->classifier = load_module(impl->classifier_path, device);
-  probe(*impl);
-  log(LogLevel::kInfo,
-      "loaded model bundle \"" + impl->manifest.name + "\" from " + dir + " on " + device.str());
+  load_parts(*impl, parts);
   ModelBundle bundle;
   bundle.impl_ = std::move(impl);
   return bundle;
 }
 
-const BundleManifest& ModelBundle::manifest() const { return impl_->manifest; }
+std::shared_ptr<const ModelBundle> ModelBundle::shared(const std::string& dir, torch::Device device,
+                                                       BundleParts parts) {
+  BundleCache& cache = bundle_cache();
+  const std::string key = canonical_key(dir) + "\n" + device.str();
+  const auto wrap = [](std::shared_ptr<Impl> impl) {
+    auto handle = std::make_shared<ModelBundle>();
+    handle->impl_ = std::move(impl);
+    return std::shared_ptr<const ModelBundle>(std::move(handle));
+  };
+  // The live bundle of `entries` for the key, wrapped again if only copies of it are left.
+  const auto live = [&](std::map<std::string, BundleCache::Entry>& entries) {
+    const auto it = entries.find(key);
+    if (it == entries.end()) return std::shared_ptr<const ModelBundle>();
+    if (auto handle = it->second.handle.lock()) return handle;
+    auto state = it->second.state.lock();
+    if (!state) return std::shared_ptr<const ModelBundle>();
+    auto handle = wrap(std::static_pointer_cast<Impl>(std::move(state)));
+    it->second.handle = handle;
+    return handle;
+  };
+  std::lock_guard<std::mutex> lock(cache.mutex);
+  cache.prune();
+  if (auto full = live(cache.full)) return full;  // it serves classifier-only users too
+  if (parts == BundleParts::kClassifier) {
+    if (auto partial = live(cache.classifier_only)) return partial;
+  }
+  auto impl = std::make_shared<Impl>();
+  const auto it = cache.classifier_only.find(key);
+  const auto partial = it == cache.classifier_only.end() ? nullptr : it->second.state.lock();
+  if (partial) {
+    *static_cast<LoadedBundle*>(impl.get()) = *partial;  // its manifest and classifier
+  } else {
+    impl->manifest = shared_manifest(dir);
+    impl->directory = dir;
+    impl->device = device;
+  }
+  load_parts(*impl, parts);
+  auto handle = wrap(impl);
+  auto& entries = parts == BundleParts::kAll ? cache.full : cache.classifier_only;
+  entries[key] = BundleCache::Entry{handle, impl};
+  return handle;
+}
+
+const BundleManifest& ModelBundle::manifest() const { return *impl_->manifest; }
 const std::string& ModelBundle::directory() const { return impl_->directory; }
 torch::Device ModelBundle::device() const { return impl_->device; }
 
+bool ModelBundle::has_denoiser() const { return impl_->denoiser != nullptr; }
+
 int ModelBundle::class_id(const std::string& name) const {
-  const auto& names = impl_->manifest.class_names;
+  const auto& names = impl_->manifest->class_names;
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (names[i] == name) return static_cast<int>(i);
   }
@@ -462,32 +253,35 @@ int ModelBundle::class_id(const std::string& name) const {
 torch::Tensor ModelBundle::denoise(const torch::Tensor& x_t, const torch::Tensor& t,
                                    const torch::Tensor& cond, const torch::Tensor& contour,
                                    const torch::Tensor& contour_scale) const {
-  const ImageSpec& d = impl_->manifest.image;
+  if (!impl_->denoiser) {
+    throw Error(impl_->directory +
+                ": denoise() on a bundle loaded without its denoiser (BundleParts::kClassifier)");
+  }
+  const ImageSpec& d = impl_->manifest->image;
   const std::int64_t b = x_t.defined() && x_t.dim() > 0 ? x_t.size(0) : 0;
   check_input(x_t, "denoise x_t", {b, d.channels, d.height, d.width}, at::kFloat);
   check_input(t, "denoise t", {b}, at::kLong);
   check_input(cond, "denoise cond", {b}, at::kLong);
   check_input(contour, "denoise contour", {b, 1, d.height, d.width}, at::kFloat);
   check_input(contour_scale, "denoise contour_scale", {b}, at::kFloat);
-  const auto out =
-      run<Error>(impl_->denoiser, impl_->denoiser_path, denoiser_signature(d, std::to_string(b)),
-                 {x_t, t, cond, contour, contour_scale});
+  const auto out = run<Error>(*impl_->denoiser, denoiser_signature(d, std::to_string(b)),
+                              {x_t, t, cond, contour, contour_scale});
   if (!out.sizes().equals(x_t.sizes())) {
-    throw Error(impl_->denoiser_path + ": expected output " + dims_str(x_t.sizes()) + ", found " +
+    throw Error(impl_->denoiser->path + ": expected output " + dims_str(x_t.sizes()) + ", found " +
                 dims_str(out.sizes()));
   }
   return out;
 }
 
 torch::Tensor ModelBundle::classify(const torch::Tensor& x) const {
-  const ImageSpec& c = impl_->manifest.classifier;
+  const ImageSpec& c = impl_->manifest->classifier;
   const std::int64_t b = x.defined() && x.dim() > 0 ? x.size(0) : 0;
   check_input(x, "classify x", {b, c.channels, c.height, c.width}, at::kFloat);
-  const auto out =
-      run<Error>(impl_->classifier, impl_->classifier_path, "x " + dims_str(x.sizes()), {x});
-  if (!out.sizes().equals({b, impl_->manifest.num_classes})) {
-    throw Error(impl_->classifier_path + ": expected output [" + std::to_string(b) + ", " +
-                std::to_string(impl_->manifest.num_classes) + "], found " + dims_str(out.sizes()));
+  const auto out = run<Error>(*impl_->classifier, "x " + dims_str(x.sizes()), {x});
+  const int k = impl_->manifest->num_classes;
+  if (!out.sizes().equals({b, k})) {
+    throw Error(impl_->classifier->path + ": expected output [" + std::to_string(b) + ", " +
+                std::to_string(k) + "], found " + dims_str(out.sizes()));
   }
   return out;
 }

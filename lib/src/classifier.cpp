@@ -17,14 +17,9 @@
 #include <utility>
 #include <vector>
 
-namespace higfa {
+#include "shared_cache.h"
 
-float Classification::score_of(int class_id) const {
-  if (class_id >= 0 && static_cast<std::size_t>(class_id) < probs.size()) return probs[class_id];
-  for (std::size_t i = 0; i < ids.size() && i < scores.size(); ++i)
-    if (ids[i] == class_id) return scores[i];
-  return -1.0f;
-}
+namespace higfa {
 
 struct ImageClassifier::Impl {
   ImageSpec spec;
@@ -220,6 +215,15 @@ std::vector<Classification> ImageClassifier::classify_tensor(const torch::Tensor
     for (int id : c.ids) c.scores.push_back(p[id]);
   }
   return out;
+}
+
+std::shared_ptr<const ImageClassifier> shared_classifier(const std::string& dir,
+                                                         torch::Device device) {
+  static WeakCache<const ImageClassifier> cache;
+  return cache.get(canonical_key(dir) + "\n" + device.str(), [&]() {
+    return std::make_shared<const ImageClassifier>(
+        *ModelBundle::shared(dir, device, BundleParts::kClassifier));
+  });
 }
 
 }  // namespace higfa

@@ -2,8 +2,8 @@
 // Copyright 2026 The higfa authors
 // DDIM step (Song et al. 2021), following diffusers' DDIMScheduler.step.
 #include <ATen/ATen.h>
+#include <higfa/ddim_scheduler.h>
 #include <higfa/error.h>
-#include <higfa/scheduler.h>
 
 #include <algorithm>
 #include <cmath>

@@ -2,7 +2,7 @@
 // Copyright 2026 The higfa authors
 // The confidence modulation rule shared by the text, contour and classifier signals (design §4.4).
 #include <higfa/error.h>
-#include <higfa/guidance.h>
+#include <higfa/modulation.h>
 
 #include <algorithm>
 #include <cmath>

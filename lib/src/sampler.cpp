@@ -3,6 +3,7 @@
 // The HiGFA sampling loop (design §4): staged CFG, contour and classifier guidance over a bundle.
 #include <higfa/sampler.h>
 
+#include <higfa/classifier_guidance.h>
 #include <higfa/error.h>
 #include <higfa/log.h>
 #include <higfa/seed.h>

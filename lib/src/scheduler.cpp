@@ -2,6 +2,7 @@
 // Copyright 2026 The higfa authors
 // The scheduler base (timestep spacing, add_noise, ε from v) and the scheduler factory.
 #include <ATen/ATen.h>
+#include <higfa/ddim_scheduler.h>
 #include <higfa/dpm_solver_scheduler.h>
 #include <higfa/error.h>
 #include <higfa/scheduler.h>
@@ -45,20 +46,6 @@ std::vector<std::int64_t> trailing_timesteps(int train_steps, int steps) {
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 }  // namespace
-
-PredictionType parse_prediction_type(const std::string& name) {
-  if (name == "epsilon") return PredictionType::kEpsilon;
-  if (name == "v_prediction") return PredictionType::kVPrediction;
-  throw InvalidArgument("prediction type: expected \"epsilon\" or \"v_prediction\", found " +
-                        quoted(name));
-}
-
-TimestepSpacing parse_timestep_spacing(const std::string& name) {
-  if (name == "leading") return TimestepSpacing::kLeading;
-  if (name == "trailing") return TimestepSpacing::kTrailing;
-  throw InvalidArgument("timestep spacing: expected \"leading\" or \"trailing\", found " +
-                        quoted(name));
-}
 
 Scheduler::Scheduler(SchedulerConfig config)
     : config_(config), schedule_(make_noise_schedule(config.noise)) {

@@ -422,4 +422,20 @@ TEST(FgClassifier, BundleClassifierMatchesTheAnalyticFormula) {
   gst_harness_teardown(h);
 }
 
+TEST(FgClassifier, BundleLoadsTheClassifierWithoutTheDenoiser) {
+  // bad-corrupt-denoiser's denoiser.pt is garbage (a full load fails on it); its classifier is
+  // the tiny one, and fgclassifier never opens the denoiser.
+  const std::string dir = std::string(HIGFA_FIXTURES_DIR) + "/bundles/bad-corrupt-denoiser";
+  EXPECT_EQ(start_error("bundle=" + dir), "");
+  GstHarness* h = new_harness("bundle=" + dir + " top-k=3");
+  GstBuffer* out = gst_harness_push_and_pull(h, make_frame(kAtMu[2]));
+  const GstHigfaClassificationMeta* m = meta_of(out);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->class_ids[0], 2);
+  const auto want = probs_for(kAtMu[2]);
+  for (guint i = 0; i < m->n; ++i) EXPECT_NEAR(m->scores[i], want[m->class_ids[i]], 1e-5);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+}
+
 }  // namespace

@@ -8,6 +8,8 @@
 #include <torch/types.h>
 
 #include <cmath>
+#include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -244,6 +246,127 @@ TEST(BundleManifest, LoadManifestAloneValidatesWithoutLoadingModules) {
   const auto m = higfa::load_manifest(kBundles + "bad-denoiser-shape");
   EXPECT_EQ(m.name, "bad-denoiser-shape");
   EXPECT_THROW(higfa::load_manifest(kBundles + "bad-class-names"), higfa::ModelLoadError);
+}
+
+// Counts the "loaded model bundle" messages while alive: one per load that opened modules.
+class LoadCounter {
+ public:
+  LoadCounter() {
+    higfa::set_log_callback([this](higfa::LogLevel, const std::string& message) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (message.find("loaded model bundle") != std::string::npos) messages_.push_back(message);
+    });
+  }
+  ~LoadCounter() { higfa::set_log_callback(nullptr); }
+  std::size_t loads() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return messages_.size();
+  }
+  std::string last() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return messages_.empty() ? "" : messages_.back();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> messages_;
+};
+
+// The message of the ModelLoadError that a shared load of `name` throws ("" if it loads).
+std::string shared_load_error(const std::string& name, higfa::BundleParts parts) {
+  try {
+    higfa::ModelBundle::shared(kBundles + name, torch::kCPU, parts);
+  } catch (const higfa::ModelLoadError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(SharedBundle, SameDirectoryAndDeviceGiveTheSameBundle) {
+  LoadCounter counter;
+  const auto a = higfa::ModelBundle::shared(kBundles + "tiny");
+  // Another spelling of the same directory is the same key.
+  const auto b = higfa::ModelBundle::shared(kBundles + "../bundles/tiny/.");
+  EXPECT_EQ(a.get(), b.get());
+  EXPECT_EQ(counter.loads(), 1u);
+  EXPECT_TRUE(a->has_denoiser());
+  EXPECT_EQ(a->manifest().name, "tiny");
+}
+
+TEST(SharedBundle, AfterTheLastReleaseANewCallLoadsAgain) {
+  LoadCounter counter;
+  auto a = higfa::ModelBundle::shared(kBundles + "tiny");
+  a.reset();
+  const auto b = higfa::ModelBundle::shared(kBundles + "tiny");
+  EXPECT_EQ(counter.loads(), 2u);
+  EXPECT_EQ(b->manifest().name, "tiny");
+}
+
+TEST(SharedBundle, ACopyOfTheBundleKeepsItsModulesShared) {
+  LoadCounter counter;
+  auto a = higfa::ModelBundle::shared(kBundles + "tiny");
+  const higfa::ModelBundle copy = *a;
+  a.reset();
+  const auto b = higfa::ModelBundle::shared(kBundles + "tiny");
+  EXPECT_EQ(counter.loads(), 1u);
+  EXPECT_EQ(&b->manifest(), &copy.manifest());
+}
+
+TEST(SharedBundle, ConcurrentFirstCallsLoadOnce) {
+  LoadCounter counter;
+  std::vector<std::shared_ptr<const higfa::ModelBundle>> got(4);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < got.size(); ++i)
+    threads.emplace_back([&got, i]() { got[i] = higfa::ModelBundle::shared(kBundles + "tiny"); });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(counter.loads(), 1u);
+  for (const auto& g : got) EXPECT_EQ(g.get(), got[0].get());
+}
+
+TEST(SharedBundle, ClassifierOnlyLoadNeverOpensTheDenoiser) {
+  // bad-corrupt-denoiser's denoiser.pt is garbage; its classifier is tiny's.
+  LoadCounter counter;
+  const auto part = higfa::ModelBundle::shared(kBundles + "bad-corrupt-denoiser", torch::kCPU,
+                                               higfa::BundleParts::kClassifier);
+  EXPECT_FALSE(part->has_denoiser());
+  EXPECT_CONTAINS(counter.last(), "(classifier only)");
+  const auto logits = part->classify(torch::full({1, 1, 8, 8}, 0.5f));
+  EXPECT_EQ(logits.argmax(1).item<std::int64_t>(), 2);
+  const auto x = torch::zeros({1, 1, 8, 8});
+  const auto i = torch::zeros({1}, torch::kLong);
+  EXPECT_THROW(part->denoise(x, i, i, x, torch::zeros({1})), higfa::Error);
+  // The full load, beside the live classifier-only one, opens the denoiser and fails on it.
+  EXPECT_CONTAINS(shared_load_error("bad-corrupt-denoiser", higfa::BundleParts::kAll),
+                  "bad-corrupt-denoiser/denoiser.pt: expected a TorchScript module");
+}
+
+TEST(SharedBundle, ALiveFullBundleServesClassifierOnlyRequests) {
+  LoadCounter counter;
+  const auto full = higfa::ModelBundle::shared(kBundles + "tiny");
+  const auto part =
+      higfa::ModelBundle::shared(kBundles + "tiny", torch::kCPU, higfa::BundleParts::kClassifier);
+  EXPECT_EQ(part.get(), full.get());
+  EXPECT_EQ(counter.loads(), 1u);
+}
+
+TEST(SharedBundle, AFullLoadReusesTheLiveClassifierOnlyManifest) {
+  LoadCounter counter;
+  const auto part =
+      higfa::ModelBundle::shared(kBundles + "tiny", torch::kCPU, higfa::BundleParts::kClassifier);
+  const auto full = higfa::ModelBundle::shared(kBundles + "tiny");
+  EXPECT_NE(part.get(), full.get());
+  EXPECT_TRUE(full->has_denoiser());
+  EXPECT_EQ(&full->manifest(), &part->manifest());
+  EXPECT_EQ(counter.loads(), 2u);
+}
+
+TEST(SharedManifest, IsTheLiveBundlesManifestAndParsedOnceWhileHeld) {
+  const auto bundle = higfa::ModelBundle::shared(kBundles + "tiny");
+  EXPECT_EQ(higfa::shared_manifest(kBundles + "tiny").get(), &bundle->manifest());
+  const auto alone = higfa::shared_manifest(kBundles + "bad-denoiser-shape");
+  EXPECT_EQ(higfa::shared_manifest(kBundles + "bad-denoiser-shape").get(), alone.get());
+  EXPECT_EQ(alone->name, "bad-denoiser-shape");
+  EXPECT_THROW(higfa::shared_manifest(kBundles + "bad-class-names"), higfa::ModelLoadError);
 }
 
 }  // namespace

@@ -205,4 +205,22 @@ TEST(ImageClassifier, SpecPathReplacesTheExtension) {
   EXPECT_EQ(higfa::ImageClassifier::spec_path_for("/m.d/judge"), "/m.d/judge.json");
 }
 
+TEST(SharedClassifier, SameBundleGivesTheSameClassifierAndTheBundlesResults) {
+  const auto a = higfa::shared_classifier(kTinyBundle);
+  const auto b = higfa::shared_classifier(kTinyBundle);
+  EXPECT_EQ(a.get(), b.get());
+  EXPECT_EQ(a->class_names(), (std::vector<std::string>{"a", "b", "c"}));
+  Frame ramp(100);
+  expect_matches_formula(a->classify({ramp.view}, 3).at(0), ramp.values);
+}
+
+TEST(SharedClassifier, LoadsWithoutTheDenoiser) {
+  // The bundle's denoiser.pt is garbage bytes: a full load fails on it.
+  const std::string dir = kFixtures + "/bundles/bad-corrupt-denoiser";
+  const auto clf = higfa::shared_classifier(dir);
+  Frame ramp(100);
+  expect_matches_formula(clf->classify({ramp.view}, 3).at(0), ramp.values);
+  EXPECT_THROW(higfa::ModelBundle::load(dir), higfa::ModelLoadError);
+}
+
 }  // namespace

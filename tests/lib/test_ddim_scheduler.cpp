@@ -2,8 +2,8 @@
 // Copyright 2026 The higfa authors
 // Tests of the scheduler base and the DDIM scheduler (higfa/scheduler.h) against diffusers' values.
 #include <gtest/gtest.h>
+#include <higfa/ddim_scheduler.h>
 #include <higfa/error.h>
-#include <higfa/scheduler.h>
 #include <torch/types.h>
 
 #include <cmath>

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
 // Tests of the modulation rule, the classifier-guidance helpers and the sampler options.
+#include <higfa/classifier_guidance.h>
 #include <higfa/error.h>
-#include <higfa/guidance.h>
+#include <higfa/modulation.h>
 #include <higfa/sampler.h>
 
 #include <c10/core/GradMode.h>

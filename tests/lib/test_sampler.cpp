@@ -3,9 +3,9 @@
 // Tests of the HiGFA sampler (design §4) on exact Gaussian-data bundles with an analytic classifier.
 #include <higfa/bundle.h>
 #include <higfa/error.h>
-#include <higfa/guidance.h>
+#include <higfa/modulation.h>
+#include <higfa/noise_schedule.h>
 #include <higfa/sampler.h>
-#include <higfa/schedule.h>
 
 #include <gtest/gtest.h>
 #include <torch/types.h>

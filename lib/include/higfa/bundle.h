@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// The model bundle (design §5): a JSON manifest and TorchScript modules, behind one facade.
+// The model bundle (design §5): TorchScript modules behind one facade, loaded once per process.
 #pragma once
 
-#include <higfa/contour.h>
 #include <higfa/image.h>
-#include <higfa/scheduler.h>
+#include <higfa/manifest.h>
 #include <torch/types.h>
 
 #include <memory>
@@ -14,53 +13,46 @@
 
 namespace higfa {
 
-/// Input contract of an image model (the classifier's preprocessing).
-struct ImageSpec {
-  int height = 0;
-  int width = 0;
-  int channels = 0;
-  ValueRange range;
-  FitMode fit = FitMode::kPad;
+/// Which modules of a bundle a load opens.
+enum class BundleParts {
+  kAll,         ///< the denoiser and the classifier (what sampling needs)
+  kClassifier,  ///< the classifier alone; the denoiser file is never opened (fgclassifier)
 };
-
-/// The parsed manifest.json of a bundle.
-struct BundleManifest {
-  std::string name;
-  ImageSpec image;           ///< the denoiser's resolution, channels, value range, fit
-  bool latent = false;       ///< "space": "latent" (needs vae files) or "pixel"
-  SchedulerConfig scheduler; ///< prediction type and beta schedule
-  std::string conditioning;  ///< "class" (cond = class ids) or "text" (prompt embeddings)
-  int num_classes = 0;
-  int null_class = 0;
-  std::vector<std::string> class_names;
-  ContourOptions contour;  ///< contour parameters the denoiser was trained with
-  ImageSpec classifier;    ///< the guidance classifier's input contract
-  std::string denoiser_file;    ///< as "files.denoiser" gives it, relative to the bundle directory
-  std::string classifier_file;  ///< as "files.classifier" gives it
-  std::string provenance_json;  ///< the "provenance" object, verbatim
-};
-
-/// Parses and validates `dir`/manifest.json. Throws ModelLoadError naming the file, the key,
-/// what was expected and what was found.
-BundleManifest load_manifest(const std::string& dir);
 
 /// A loaded bundle. Copies share the modules. Calls are thread-safe for inference.
 class ModelBundle {
  public:
-  /// Loads the manifest and the modules onto `device`, then probes each module with a batch of one
-  /// and checks the output shapes. Throws ModelLoadError naming the file and the mismatch.
-  static ModelBundle load(const std::string& dir, torch::Device device = torch::kCPU);
+  /// Loads the manifest and the modules of `parts` onto `device`, then probes each module with a
+  /// batch of one and checks the output shapes. Loads afresh on every call (see shared()).
+  /// Throws ModelLoadError naming the file and the mismatch.
+  static ModelBundle load(const std::string& dir, torch::Device device = torch::kCPU,
+                          BundleParts parts = BundleParts::kAll);
+
+  /// The process's one bundle of (`dir`, `device`): while anyone holds the returned pointer (or a
+  /// copy of the bundle), every call with that directory (any spelling of it: the key is the
+  /// canonical path) and device returns the same bundle; when the last holder lets go, the
+  /// modules are freed and the next call loads again. A kClassifier request is served by the
+  /// full bundle when one is live, and a full load reuses the manifest and classifier of a live
+  /// classifier-only one (loading only the denoiser). Elements call this in start() and drop
+  /// the pointer in stop(). Thread-safe: concurrent first calls load once. Throws what load()
+  /// throws; a failed load leaves nothing cached.
+  static std::shared_ptr<const ModelBundle> shared(const std::string& dir,
+                                                   torch::Device device = torch::kCPU,
+                                                   BundleParts parts = BundleParts::kAll);
 
   const BundleManifest& manifest() const;
   const std::string& directory() const;
   torch::Device device() const;
+
+  /// False for a bundle loaded with BundleParts::kClassifier (denoise() then throws Error).
+  bool has_denoiser() const;
 
   /// Class id of `name` (exact match), or -1 if the bundle has no such class.
   int class_id(const std::string& name) const;
 
   /// ε (or v) prediction. x_t [B,C,H,W] f32, t [B] i64, cond [B] i64 (null_class = unconditional),
   /// contour [B,1,H,W] f32 in [0,1], contour_scale [B] f32; all on device(). Returns [B,C,H,W] f32.
-  /// Differentiable w.r.t. x_t when autograd is enabled.
+  /// Differentiable w.r.t. x_t when autograd is enabled. Throws Error without a denoiser.
   torch::Tensor denoise(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& cond,
                         const torch::Tensor& contour, const torch::Tensor& contour_scale) const;
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <higfa/bundle.h>
+#include <higfa/classification.h>
 #include <higfa/image.h>
 #include <torch/types.h>
 
@@ -13,20 +14,13 @@
 
 namespace higfa {
 
-/// One image's classification.
-struct Classification {
-  std::vector<int> ids;       ///< the top-k class ids, highest probability first
-  std::vector<float> scores;  ///< their softmax probabilities, descending
-  std::vector<float> probs;   ///< softmax probability of every class (size num_classes)
-
-  /// Probability of `class_id`: from probs, else from the top-k, else -1 (unknown).
-  float score_of(int class_id) const;
-};
-
 /// A classifier together with the preprocessing its inputs need (ImageSpec). Copies share the
 /// module. classify() and classify_tensor() are thread-safe.
 class ImageClassifier {
  public:
+  /// Classes reported per frame when the caller does not say (fgclassifier's top-k default).
+  static constexpr int kDefaultTopK = 5;
+
   /// The bundle's classifier with its manifest's `classifier` spec and class names.
   explicit ImageClassifier(const ModelBundle& bundle);
 
@@ -55,17 +49,27 @@ class ImageClassifier {
 
   /// Classifies all frames in one batched forward. `top_k` >= 1 is clamped to num_classes().
   /// Throws InvalidArgument (bad frames, top_k < 1) or Error (non-finite logits from the model).
-  std::vector<Classification> classify(const std::vector<ImageView>& frames, int top_k) const;
+  std::vector<Classification> classify(const std::vector<ImageView>& frames,
+                                       int top_k = kDefaultTopK) const;
 
   /// Classifies x [B,C,H,W] f32 (any device) whose values are already in the spec's range and
   /// whose C equals spec().channels; other H, W are fitted to the spec's resolution.
   /// Throws InvalidArgument for a wrong rank or channel count, Error for non-finite logits.
-  std::vector<Classification> classify_tensor(const torch::Tensor& x, int top_k) const;
+  std::vector<Classification> classify_tensor(const torch::Tensor& x,
+                                              int top_k = kDefaultTopK) const;
 
  private:
   struct Impl;
   explicit ImageClassifier(std::shared_ptr<const Impl> impl);
   std::shared_ptr<const Impl> impl_;
 };
+
+/// The classifier of the bundle `dir` on `device`, once per process: ModelBundle::shared() with
+/// BundleParts::kClassifier (the manifest and classifier file only; the denoiser is never opened,
+/// and a live full bundle of the same directory and device lends its classifier). Every call
+/// returns the same object while anyone holds it; the last release frees the module. Thread-safe.
+/// Throws ModelLoadError as ModelBundle::load() does.
+std::shared_ptr<const ImageClassifier> shared_classifier(const std::string& dir,
+                                                         torch::Device device = torch::kCPU);
 
 }  // namespace higfa

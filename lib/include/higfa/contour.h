@@ -3,7 +3,7 @@
 // Contour (edge map) extraction: Canny with pre-blur, fixed or median-derived thresholds, thinning.
 #pragma once
 
-#include <higfa/image.h>
+#include <higfa/image_view.h>
 
 namespace higfa {
 

@@ -3,7 +3,7 @@
 // Labelled image datasets: ImageFolder / CSV / JSONL listing, class lists, shards, decoding.
 #pragma once
 
-#include <higfa/image.h>
+#include <higfa/image_view.h>
 
 #include <cstddef>
 #include <cstdint>

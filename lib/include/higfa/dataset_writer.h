@@ -3,7 +3,7 @@
 // Writes a labelled dataset: out/<class dir>/<id>.png plus one manifest.jsonl line per image.
 #pragma once
 
-#include <higfa/image.h>
+#include <higfa/image_view.h>
 
 #include <cstddef>
 #include <cstdint>

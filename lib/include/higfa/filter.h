@@ -3,7 +3,7 @@
 // Keep rules of the confidence filter: pure decisions over one frame's classification and label.
 #pragma once
 
-#include <higfa/classifier.h>
+#include <higfa/classification.h>
 
 #include <vector>
 

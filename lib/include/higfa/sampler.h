@@ -5,7 +5,7 @@
 
 #include <higfa/bundle.h>
 #include <higfa/contour_transform.h>
-#include <higfa/guidance.h>
+#include <higfa/modulation.h>
 #include <higfa/scheduler.h>
 #include <torch/types.h>
 

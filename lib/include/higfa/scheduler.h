@@ -3,7 +3,8 @@
 // Diffusion schedulers (diffusers' interface): set_timesteps, step, add_noise.
 #pragma once
 
-#include <higfa/schedule.h>
+#include <higfa/noise_schedule.h>
+#include <higfa/scheduler_config.h>
 #include <torch/types.h>
 
 #include <cstdint>
@@ -13,21 +14,6 @@
 #include <vector>
 
 namespace higfa {
-
-enum class PredictionType { kEpsilon, kVPrediction };
-enum class TimestepSpacing { kLeading, kTrailing };
-
-/// Parses "epsilon" / "v_prediction"; "leading" / "trailing". Throw InvalidArgument.
-PredictionType parse_prediction_type(const std::string& name);
-TimestepSpacing parse_timestep_spacing(const std::string& name);
-
-struct SchedulerConfig {
-  NoiseScheduleConfig noise;
-  PredictionType prediction_type = PredictionType::kEpsilon;
-  TimestepSpacing timestep_spacing = TimestepSpacing::kLeading;
-  int steps_offset = 0;
-  bool set_alpha_to_one = true;  ///< ᾱ of the step after the last one is 1 (else ᾱ_0)
-};
 
 struct SchedulerOutput {
   torch::Tensor prev_sample;           ///< x_{t-1}, same shape as the sample
@@ -79,14 +65,6 @@ class Scheduler {
   NoiseSchedule schedule_;
   std::vector<std::int64_t> timesteps_;
   double final_alpha_cumprod_ = 1.0;
-};
-
-/// DDIM (Song et al. 2021), eta-stochastic, epsilon or v prediction.
-class DdimScheduler : public Scheduler {
- public:
-  using Scheduler::Scheduler;
-  SchedulerOutput step(const torch::Tensor& model_output, std::int64_t timestep,
-                       const torch::Tensor& sample, const StepOptions& options = {}) override;
 };
 
 enum class SchedulerKind { kDdim, kDpmSolverMultistep };

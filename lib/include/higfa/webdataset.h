@@ -3,7 +3,7 @@
 // WebDataset encoding: samples as <key>.png / <key>.cls / <key>.json tar members, cut into shards.
 #pragma once
 
-#include <higfa/image.h>
+#include <higfa/image_view.h>
 
 #include <cstdint>
 #include <memory>

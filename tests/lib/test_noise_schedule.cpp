@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// Tests of the noise schedules (higfa/schedule.h) against their closed forms.
+// Tests of the noise schedules (higfa/noise_schedule.h) against their closed forms.
 #include <gtest/gtest.h>
 #include <higfa/error.h>
-#include <higfa/schedule.h>
+#include <higfa/noise_schedule.h>
 
 #include <cmath>
 

@@ -1,26 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// HiGFA guidance rules (design §4.4): confidence modulation and classifier-guidance helpers.
+// Classifier guidance (design §4.4): the classifier's input mapping, log p_y and its gradient.
 #pragma once
 
 #include <higfa/bundle.h>
 #include <torch/types.h>
 
-#include <string>
-
 namespace higfa {
-
-/// The range one guidance signal is modulated over: lo at confidence 1, hi at confidence 0.
-struct Modulation {
-  double lo = 0.0;
-  double hi = 1.0;
-};
-
-/// Throws InvalidArgument naming `what` unless lo and hi are finite and >= 0.
-void validate(const Modulation& modulation, const std::string& what);
-
-/// Design §4.4's rule: weight · (lo + (hi − lo)·(1 − c)^γ), with c clamped to [0, 1].
-double modulate(double weight, const Modulation& modulation, double confidence, double gamma);
 
 /// Maps images [B, C, H, W] f32 from the denoiser's contract `from` to the classifier's `to`:
 /// value range (linear), channels (1 -> 3 replicated, 3 -> 1 BT.601 luma) and resolution

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// Noise schedules: betas and the cumulative alphas (ᾱ_t) of a diffusion model.
+// A scheduler's configuration as a bundle manifest gives it: noise schedule, prediction, spacing.
 #pragma once
-
-#include <torch/types.h>
 
 #include <string>
 
@@ -25,14 +23,19 @@ struct NoiseScheduleConfig {
   double beta_end = 0.02;
 };
 
-/// Betas, alphas and alphas_cumprod, each [num_train_timesteps] f64 on CPU.
-struct NoiseSchedule {
-  torch::Tensor betas;
-  torch::Tensor alphas;
-  torch::Tensor alphas_cumprod;
-};
+enum class PredictionType { kEpsilon, kVPrediction };
+enum class TimestepSpacing { kLeading, kTrailing };
 
-/// Builds the schedule; throws InvalidArgument for non-positive lengths or betas outside (0, 1).
-NoiseSchedule make_noise_schedule(const NoiseScheduleConfig& config);
+/// Parses "epsilon" / "v_prediction"; "leading" / "trailing". Throw InvalidArgument.
+PredictionType parse_prediction_type(const std::string& name);
+TimestepSpacing parse_timestep_spacing(const std::string& name);
+
+struct SchedulerConfig {
+  NoiseScheduleConfig noise;
+  PredictionType prediction_type = PredictionType::kEpsilon;
+  TimestepSpacing timestep_spacing = TimestepSpacing::kLeading;
+  int steps_offset = 0;
+  bool set_alpha_to_one = true;  ///< ᾱ of the step after the last one is 1 (else ᾱ_0)
+};
 
 }  // namespace higfa

@@ -3,7 +3,7 @@
 // Noise schedules (linear, scaled-linear, cosine) as in diffusers' DDPM/DDIM schedulers.
 #include <ATen/ATen.h>
 #include <higfa/error.h>
-#include <higfa/schedule.h>
+#include <higfa/noise_schedule.h>
 
 #include <cmath>
 #include <string>
@@ -43,15 +43,6 @@ void check_beta_range(const NoiseScheduleConfig& config) {
 }
 
 }  // namespace
-
-BetaSchedule parse_beta_schedule(const std::string& name) {
-  if (name == "linear") return BetaSchedule::kLinear;
-  if (name == "scaled_linear") return BetaSchedule::kScaledLinear;
-  if (name == "cosine" || name == "squaredcos_cap_v2") return BetaSchedule::kCosine;
-  throw InvalidArgument(
-      "beta schedule: expected \"linear\", \"scaled_linear\" or \"cosine\", found \"" + name +
-      "\"");
-}
 
 NoiseSchedule make_noise_schedule(const NoiseScheduleConfig& config) {
   if (config.num_train_timesteps < 1) {

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// Copyright 2026 The higfa authors
+// The model bundle's manifest.json (design §5): parsed and validated without LibTorch.
+#pragma once
+
+#include <higfa/contour.h>
+#include <higfa/image_view.h>
+#include <higfa/scheduler_config.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace higfa {
+
+/// Input contract of an image model (the classifier's preprocessing).
+struct ImageSpec {
+  int height = 0;
+  int width = 0;
+  int channels = 0;
+  ValueRange range;
+  FitMode fit = FitMode::kPad;
+};
+
+/// The parsed manifest.json of a bundle.
+struct BundleManifest {
+  std::string name;
+  ImageSpec image;           ///< the denoiser's resolution, channels, value range, fit
+  bool latent = false;       ///< "space": "latent" (needs vae files) or "pixel"
+  SchedulerConfig scheduler; ///< prediction type and beta schedule
+  std::string conditioning;  ///< "class" (cond = class ids) or "text" (prompt embeddings)
+  int num_classes = 0;
+  int null_class = 0;
+  std::vector<std::string> class_names;
+  ContourOptions contour;  ///< contour parameters the denoiser was trained with
+  ImageSpec classifier;    ///< the guidance classifier's input contract
+  std::string denoiser_file;    ///< as "files.denoiser" gives it, relative to the bundle directory
+  std::string classifier_file;  ///< as "files.classifier" gives it
+  std::string provenance_json;  ///< the "provenance" object, verbatim
+};
+
+/// Parses and validates `dir`/manifest.json; checks that the files it names exist (it opens
+/// none of them). Throws ModelLoadError naming the file, the key, what was expected and what
+/// was found.
+BundleManifest load_manifest(const std::string& dir);
+
+/// The manifest of `dir`, parsed once per process while anyone holds it: a bundle loaded with
+/// ModelBundle::shared() holds its manifest, so a class-name lookup beside it parses nothing.
+/// The key is the canonical directory. Thread-safe. Throws what load_manifest() throws.
+std::shared_ptr<const BundleManifest> shared_manifest(const std::string& dir);
+
+}  // namespace higfa

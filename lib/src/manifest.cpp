@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: MIT
+// Copyright 2026 The higfa authors
+// The bundle manifest (design §5): parsing and validation, and its process-wide cache.
+#include <higfa/error.h>
+#include <higfa/manifest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "shared_cache.h"
+
+namespace higfa {
+namespace {
+
+// Ordered, so that "provenance" is kept verbatim, in the manifest's key order.
+using json = nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+std::string join_path(const std::string& dir, const std::string& file) {
+  if (file.empty() || fs::path(file).is_absolute()) return file;
+  return (fs::path(dir) / file).string();
+}
+
+// What a JSON value is, for "found ..." in messages.
+std::string describe(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return v.get<bool>() ? "true" : "false";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned:
+      return "the integer " + v.dump();
+    case json::value_t::number_float:
+      return "the number " + v.dump();
+    case json::value_t::string: {
+      std::string s = v.dump();
+      if (s.size() > 40) s = s.substr(0, 37) + "...\"";
+      return "the string " + s;
+    }
+    case json::value_t::array:
+      return "an array of " + std::to_string(v.size()) + " element" + (v.size() == 1 ? "" : "s");
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "a value of type " + std::string(v.type_name());
+  }
+}
+
+// Reads typed, range-checked values out of one manifest; every failure names the file and key.
+class ManifestReader {
+ public:
+  explicit ManifestReader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const std::string& key, const std::string& expected,
+                         const std::string& found) const {
+    throw ModelLoadError(file_ + ": \"" + key + "\": expected " + expected + ", found " + found);
+  }
+
+  // The value of `key` in `obj` (an object at `prefix`), or nullptr if absent and optional.
+  const json* find(const json& obj, const std::string& prefix, const char* key,
+                   const char* expected, bool required = true) const {
+    const auto it = obj.find(key);
+    if (it != obj.end()) return &*it;
+    if (!required) return nullptr;
+    throw ModelLoadError(file_ + ": missing key \"" + prefix + key + "\" (expected " + expected +
+                         ")");
+  }
+
+  const json& object(const json& obj, const std::string& prefix, const char* key) const {
+    const json& v = *find(obj, prefix, key, "an object");
+    if (!v.is_object()) fail(prefix + key, "an object", describe(v));
+    return v;
+  }
+
+  long long integer(const json& v, const std::string& key, long long lo, long long hi) const {
+    const std::string expected = "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
+    if (!v.is_number_integer()) fail(key, expected, describe(v));
+    const long long value = v.get<long long>();
+    if (value < lo || value > hi) fail(key, expected, std::to_string(value));
+    return value;
+  }
+
+  long long integer(const json& obj, const std::string& prefix, const char* key, long long lo,
+                    long long hi) const {
+    return integer(*find(obj, prefix, key, "an integer"), prefix + key, lo, hi);
+  }
+
+  double number(const json& v, const std::string& key) const {
+    if (!v.is_number()) fail(key, "a number", describe(v));
+    return v.get<double>();
+  }
+
+  std::string string(const json& obj, const std::string& prefix, const char* key) const {
+    const json& v = *find(obj, prefix, key, "a string");
+    if (!v.is_string()) fail(prefix + key, "a string", describe(v));
+    return v.get<std::string>();
+  }
+
+  bool boolean(const json& v, const std::string& key) const {
+    if (!v.is_boolean()) fail(key, "true or false", describe(v));
+    return v.get<bool>();
+  }
+
+  // A string that must be one of `choices`.
+  std::string choice(const json& obj, const std::string& prefix, const char* key,
+                     std::initializer_list<const char*> choices,
+                     const char* fallback = nullptr) const {
+    std::string expected;
+    for (const char* c : choices)
+      expected += (expected.empty() ? "\"" : " or \"") + std::string(c) + "\"";
+    const json* v = find(obj, prefix, key, expected.c_str(), fallback == nullptr);
+    if (v == nullptr) return fallback;
+    if (!v->is_string()) fail(prefix + key, expected, describe(*v));
+    const std::string s = v->get<std::string>();
+    for (const char* c : choices) {
+      if (s == c) return s;
+    }
+    fail(prefix + key, expected, describe(*v));
+  }
+
+  // [H, W] of positive integers.
+  std::pair<int, int> size(const json& obj, const std::string& prefix, const char* key) const {
+    const char* expected = "[height, width] of positive integers";
+    const json& v = *find(obj, prefix, key, expected);
+    if (!v.is_array() || v.size() != 2) fail(prefix + key, expected, describe(v));
+    const int h = static_cast<int>(integer(v[0], prefix + key + "[0]", 1, 16384));
+    const int w = static_cast<int>(integer(v[1], prefix + key + "[1]", 1, 16384));
+    return {h, w};
+  }
+
+  ValueRange range(const json& obj, const std::string& prefix, const char* key) const {
+    const char* expected = "[lo, hi] with lo < hi";
+    const json& v = *find(obj, prefix, key, expected);
+    if (!v.is_array() || v.size() != 2) fail(prefix + key, expected, describe(v));
+    ValueRange r{static_cast<float>(number(v[0], prefix + key + "[0]")),
+                 static_cast<float>(number(v[1], prefix + key + "[1]"))};
+    if (!(r.lo < r.hi)) fail(prefix + key, expected, v.dump());
+    return r;
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+using NumberKey = std::pair<const char*, double*>;
+using BoolKey = std::pair<const char*, bool*>;
+
+ImageSpec read_image_spec(const ManifestReader& r, const json& obj, const std::string& prefix) {
+  ImageSpec spec;
+  std::tie(spec.height, spec.width) = r.size(obj, prefix, "resolution");
+  spec.channels = static_cast<int>(r.integer(obj, prefix, "channels", 1, 3));
+  if (spec.channels == 2) r.fail(prefix + "channels", "1 or 3", "2");
+  spec.range = r.range(obj, prefix, "value_range");
+  spec.fit = parse_fit_mode(r.choice(obj, prefix, "fit", {"pad", "resize"}, "pad"));
+  return spec;
+}
+
+SchedulerConfig read_scheduler(const ManifestReader& r, const json& root) {
+  SchedulerConfig config;
+  config.prediction_type =
+      parse_prediction_type(r.choice(root, "", "prediction_type", {"epsilon", "v_prediction"}));
+  config.timestep_spacing = parse_timestep_spacing(
+      r.choice(root, "", "timestep_spacing", {"leading", "trailing"}, "leading"));
+  if (const json* v = r.find(root, "", "steps_offset", "an integer", false)) {
+    config.steps_offset = static_cast<int>(r.integer(*v, "steps_offset", 0, 1000));
+  }
+  const json& s = r.object(root, "", "schedule");
+  const std::string p = "schedule.";
+  NoiseScheduleConfig& n = config.noise;
+  n.beta_schedule = parse_beta_schedule(
+      r.choice(s, p, "beta_schedule", {"linear", "scaled_linear", "squaredcos_cap_v2", "cosine"}));
+  n.num_train_timesteps = static_cast<int>(r.integer(s, p, "num_train_timesteps", 1, 100000));
+  const bool needs_betas = n.beta_schedule != BetaSchedule::kCosine;
+  for (const auto& [key, target] :
+       {NumberKey{"beta_start", &n.beta_start}, NumberKey{"beta_end", &n.beta_end}}) {
+    const json* v = r.find(s, p, key, "a number in (0, 1)", needs_betas);
+    if (v == nullptr) continue;
+    *target = r.number(*v, p + key);
+    if (!(*target > 0.0 && *target < 1.0)) r.fail(p + key, "a number in (0, 1)", v->dump());
+  }
+  return config;
+}
+
+ContourOptions read_contour(const ManifestReader& r, const json& root) {
+  ContourOptions c;
+  const json* obj = r.find(root, "", "contour", "an object", false);
+  if (obj == nullptr) return c;
+  if (!obj->is_object()) r.fail("contour", "an object", describe(*obj));
+  const std::string p = "contour.";
+  if (const json* v = r.find(*obj, p, "blur_size", "", false)) {
+    c.blur_size = static_cast<int>(r.integer(*v, p + "blur_size", 0, 99));
+  }
+  for (const auto& [key, target] :
+       {NumberKey{"blur_sigma", &c.blur_sigma}, NumberKey{"low_threshold", &c.low_threshold},
+        NumberKey{"high_threshold", &c.high_threshold}, NumberKey{"auto_sigma", &c.auto_sigma}}) {
+    if (const json* v = r.find(*obj, p, key, "", false)) *target = r.number(*v, p + key);
+  }
+  for (const auto& [key, target] :
+       {BoolKey{"l2_gradient", &c.l2_gradient}, BoolKey{"auto_threshold", &c.auto_threshold},
+        BoolKey{"thinning", &c.thinning}}) {
+    if (const json* v = r.find(*obj, p, key, "", false)) *target = r.boolean(*v, p + key);
+  }
+  try {
+    validate(c);
+  } catch (const InvalidArgument& e) {
+    throw ModelLoadError(r.file() + ": \"contour\": " + e.what());
+  }
+  return c;
+}
+
+void read_classes(const ManifestReader& r, const json& root, BundleManifest& m) {
+  m.num_classes = static_cast<int>(r.integer(root, "", "num_classes", 1, 1000000));
+  m.null_class = static_cast<int>(r.integer(root, "", "null_class", 0, 1000000));
+  if (m.null_class != m.num_classes) {
+    r.fail("null_class", std::to_string(m.num_classes) + " (= num_classes)",
+           std::to_string(m.null_class));
+  }
+  const json& names = *r.find(root, "", "class_names", "an array of strings");
+  if (!names.is_array()) r.fail("class_names", "an array of strings", describe(names));
+  if (static_cast<int>(names.size()) != m.num_classes) {
+    r.fail("class_names", std::to_string(m.num_classes) + " names (num_classes)",
+           std::to_string(names.size()));
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string key = "class_names[" + std::to_string(i) + "]";
+    if (!names[i].is_string()) r.fail(key, "a string", describe(names[i]));
+    std::string name = names[i].get<std::string>();
+    if (name.empty()) r.fail(key, "a non-empty name", "\"\"");
+    for (const auto& seen : m.class_names) {
+      if (seen == name) r.fail(key, "a name not used before", "\"" + name + "\" again");
+    }
+    m.class_names.push_back(std::move(name));
+  }
+}
+
+std::string read_file_entry(const ManifestReader& r, const json& files, const std::string& dir,
+                            const char* key) {
+  const std::string name = r.string(files, "files.", key);
+  if (name.empty()) r.fail(std::string("files.") + key, "a file name", "\"\"");
+  const std::string path = join_path(dir, name);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    throw ModelLoadError(path + ": file not found (expected the TorchScript file that \"files." +
+                         key + "\" of " + r.file() + " names)");
+  }
+  return name;
+}
+
+void read_space(const ManifestReader& r, const json& root, const json& files, BundleManifest& m) {
+  m.latent = r.choice(root, "", "space", {"pixel", "latent"}) == "latent";
+  if (m.latent) {
+    const bool has_vae = files.contains("vae_decoder") && files.contains("vae_encoder");
+    r.fail("space",
+           "\"pixel\" (latent bundles need files.vae_decoder and files.vae_encoder and "
+           "are not supported by this build)",
+           std::string("\"latent\"") + (has_vae ? "" : " without vae files"));
+  }
+  const std::string conditioning = r.choice(root, "", "conditioning", {"class", "text"});
+  if (conditioning != "class") {
+    r.fail("conditioning", "\"class\" (text-conditioned bundles are not supported by this build)",
+           "\"" + conditioning + "\"");
+  }
+  m.conditioning = conditioning;
+}
+
+json parse_manifest_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw ModelLoadError(path +
+                         ": cannot open the bundle manifest (expected a JSON file "
+                         "manifest.json in the bundle directory)");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    return json::parse(text.str());
+  } catch (const json::parse_error& e) {
+    throw ModelLoadError(path + ": malformed JSON (expected a JSON object): " + e.what());
+  }
+}
+
+}  // namespace
+
+BundleManifest load_manifest(const std::string& dir) {
+  const std::string path = join_path(dir, "manifest.json");
+  const json root = parse_manifest_file(path);
+  ManifestReader r(path);
+  if (!root.is_object()) r.fail("(root)", "a JSON object", describe(root));
+  r.choice(root, "", "format", {"higfa-bundle"});
+  r.integer(root, "", "version", 1, 1);
+
+  BundleManifest m;
+  m.name = r.string(root, "", "name");
+  m.image = read_image_spec(r, root, "");
+  const json& files = r.object(root, "", "files");
+  read_space(r, root, files, m);
+  m.scheduler = read_scheduler(r, root);
+  read_classes(r, root, m);
+  if (root.contains("source_size")) r.size(root, "", "source_size");
+  m.contour = read_contour(r, root);
+  const json& classifier = r.object(root, "", "classifier");
+  m.classifier = read_image_spec(r, classifier, "classifier.");
+  m.denoiser_file = read_file_entry(r, files, dir, "denoiser");
+  m.classifier_file = read_file_entry(r, files, dir, "classifier");
+  if (const json* v = r.find(root, "", "provenance", "", false)) {
+    if (!v->is_object()) r.fail("provenance", "an object", describe(*v));
+    m.provenance_json = v->dump();
+  } else {
+    m.provenance_json = "{}";
+  }
+  return m;
+}
+
+std::shared_ptr<const BundleManifest> shared_manifest(const std::string& dir) {
+  static WeakCache<const BundleManifest> cache;
+  return cache.get(canonical_key(dir),
+                   [&dir]() { return std::make_shared<const BundleManifest>(load_manifest(dir)); });
+}
+
+}  // namespace higfa
