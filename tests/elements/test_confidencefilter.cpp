@@ -272,8 +272,8 @@ TEST(ConfidenceFilter, LabelFromALabelMetaWhenTheClassifierHadNone) {
   GstBuffer* by_id = ranked_frame(-1, 2);
   gst_buffer_add_higfa_label_meta(by_id, 3, nullptr, nullptr, nullptr, 0);  // 0.15
   GstBuffer* generated = ranked_frame(-1, 3);
-  gst_buffer_add_higfa_provenance_meta(generated, "s", 2, "c", 0, 0, "higfa", nullptr, nullptr, 0.9,
-                                       nullptr);
+  gst_buffer_add_higfa_provenance_meta(generated, "s", 2, "c", 0, 0, "higfa", nullptr, nullptr,
+                                       0.9);
   gst_harness_push(f.h, named);
   gst_harness_push(f.h, by_id);
   gst_harness_push(f.h, generated);

@@ -52,8 +52,14 @@ GstBuffer* labelled_frame(int k, gint class_id, const char* class_name, const ch
 
 GstBuffer* generated_frame(int k, const char* class_name, const char* source_id, guint sample) {
   GstBuffer* buf = labelled_frame(k, 1, class_name, source_id);
+  GstHigfaTransformParams transform;
+  gst_higfa_transform_params_init(&transform);
+  transform.rotation_deg = 3.5;
+  GstHigfaGuidanceParams guidance;
+  gst_higfa_guidance_params_init(&guidance);
+  guidance.num_inference_steps = 4;
   gst_buffer_add_higfa_provenance_meta(buf, source_id, 1, class_name, sample, 1234, "higfa",
-                                       "{\"rotation\": 3.5}", "{\"steps\": 4}", 0.875, nullptr);
+                                       &transform, &guidance, 0.875);
   const gint ids[] = {1, 0};
   const gchar* names[] = {class_name, "other", nullptr};
   const gfloat scores[] = {0.875f, 0.125f};
@@ -109,7 +115,7 @@ TEST(DatasetSink, WritesOnePngAndOneManifestLinePerFrame) {
   EXPECT_EQ(lines[2]["path"], "Coat/Coat_50022-s1.png");
   EXPECT_EQ(lines[2]["sample_index"], 1);
   EXPECT_EQ(lines[2]["provenance"]["seed"], 1234);
-  EXPECT_EQ(lines[2]["provenance"]["transform"]["rotation"], 3.5);
+  EXPECT_EQ(lines[2]["provenance"]["transform"]["rotation_deg"], 3.5);
   EXPECT_EQ(lines[2]["provenance"]["final_confidence"], 0.875);
   EXPECT_EQ(lines[2]["classification"]["topk"][0]["class_name"], "Coat");
   EXPECT_EQ(lines[2]["classification"]["label_score"], 0.875);
