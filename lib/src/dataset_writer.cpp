@@ -223,7 +223,8 @@ WrittenImage DatasetWriter::write(const ImageView& image, const DatasetRecord& r
       record.sample_index >= 0 ? nlohmann::ordered_json(record.sample_index) : nullptr;
   line["width"] = image.width;
   line["height"] = image.height;
-  for (auto& [key, value] : detail::frame_record_object(metas).items()) {
+  nlohmann::ordered_json meta_members = detail::frame_record_object(metas);
+  for (auto& [key, value] : meta_members.items()) {
     line[key] = std::move(value);
   }
   for (auto it = fields.begin(); it != fields.end(); ++it) {

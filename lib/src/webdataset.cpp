@@ -133,7 +133,8 @@ WebDatasetChunk WebDatasetEncoder::add(const ImageView& image, const WebDatasetS
   nlohmann::ordered_json json = nlohmann::ordered_json::object();
   json["key"] = chunk.key;
   json["class_id"] = sample.class_id >= 0 ? nlohmann::ordered_json(sample.class_id) : nullptr;
-  for (auto& [name, value] : detail::frame_record_object(metas).items()) {
+  nlohmann::ordered_json meta_members = detail::frame_record_object(metas);
+  for (auto& [name, value] : meta_members.items()) {
     json[name] = std::move(value);
   }
   for (const auto& [name, value] : extra.items()) {

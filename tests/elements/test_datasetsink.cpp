@@ -128,6 +128,25 @@ TEST(DatasetSink, WritesOnePngAndOneManifestLinePerFrame) {
   guint64 count = 0;
   gst_structure_get_uint64(totals[0], "count", &count);
   EXPECT_EQ(count, 3u);
+  // Per class, in the schema confidencefilter's stats share: ascending id, then by name.
+  const GValue* classes = gst_structure_get_value(totals[0], "classes");
+  ASSERT_NE(classes, nullptr);
+  ASSERT_EQ(gst_value_array_get_size(classes), 2u);
+  const GstStructure* tshirt = gst_value_get_structure(gst_value_array_get_value(classes, 0));
+  EXPECT_TRUE(gst_structure_has_name(tshirt, "higfa-class"));
+  EXPECT_STREQ(gst_structure_get_string(tshirt, "name"), "T-shirt/top");
+  gint id = -2;
+  EXPECT_TRUE(gst_structure_get_int(tshirt, "id", &id));
+  EXPECT_EQ(id, 0);
+  guint64 n = 0;
+  EXPECT_TRUE(gst_structure_get_uint64(tshirt, "count", &n));
+  EXPECT_EQ(n, 1u);
+  const GstStructure* coat = gst_value_get_structure(gst_value_array_get_value(classes, 1));
+  EXPECT_STREQ(gst_structure_get_string(coat, "name"), "Coat");
+  EXPECT_TRUE(gst_structure_get_int(coat, "id", &id));
+  EXPECT_EQ(id, 1);
+  EXPECT_TRUE(gst_structure_get_uint64(coat, "count", &n));
+  EXPECT_EQ(n, 2u);
   gst_structure_free(totals[0]);
   gst_harness_teardown(h);
 }
