@@ -9,7 +9,7 @@ classification (top-k, the intended label's score). Prints one JSON object per f
 
     /usr/bin/python3 examples/read_metas.py --data data/samples --samples-per-image 2 --steps 5
 
-From a build tree (meson devenv -C build sets these too):
+From a build tree (meson devenv -C build sets GI_TYPELIB_PATH and LD_LIBRARY_PATH):
 
     GST_PLUGIN_PATH=build/gst-plugin GI_TYPELIB_PATH=build/gst-plugin/meta \\
     LD_LIBRARY_PATH=build/gst-plugin/meta /usr/bin/python3 examples/read_metas.py ...
@@ -75,10 +75,10 @@ def classification_of(buf):
 
 
 def intended_label_of(buf):
-    """(where from, class id, class name): the one rule every higfa element applies."""
+    """(where from: "provenance", "label" or "none", class id, class name): the class the frame
+    is meant to show, by the one rule every higfa element applies."""
     source, class_id, class_name = GstHigfa.buffer_get_intended_label(buf)
-    return source.value_nick if hasattr(source, "value_nick") else int(source), class_id, \
-        class_name
+    return source.value_nick, class_id, class_name
 
 
 def run(pipeline, sink, on_buffer):
