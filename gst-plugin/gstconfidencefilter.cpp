@@ -184,7 +184,8 @@ static GstStructure* stats_structure_locked(const Counts& c) {
   for (size_t i = 0; i < c.classes.size(); ++i) {
     const ClassCount& cc = c.classes[i];
     if (cc.kept == 0 && cc.dropped == 0) continue;  // an id no frame had
-    classes.push_back({static_cast<gint>(i), cc.name, {{"kept", cc.kept}, {"dropped", cc.dropped}}});
+    classes.push_back(
+        {static_cast<gint>(i), cc.name, {{"kept", cc.kept}, {"dropped", cc.dropped}}});
   }
   gsthigfa::set_class_stats(s, std::move(classes));
   return s;

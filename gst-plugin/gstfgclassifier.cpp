@@ -11,11 +11,11 @@
  * TorchScript classifier whose preprocessing a JSON file declares) and attaches a
  * #GstHigfaClassificationMeta: the top-k class ids, names and probabilities and, when the frame
  * carries an intended label (gst_higfa_buffer_get_intended_label(): the class of a generated
- * frame's #GstHigfaProvenanceMeta, else its #GstHigfaLabelMeta), that label's probability.
- * Pixels pass through untouched. With batch-size above 1 frames are held until a batch is full
- * and classified in one forward; a partial batch is classified at EOS, at a caps or segment change and on a drain query, and
- * discarded on a flush. With pseudo-label-threshold above 0, a frame without a label gets a label
- * meta with its top-1 class when the top-1 probability reaches the threshold.
+ * frame's #GstHigfaProvenanceMeta, else its #GstHigfaLabelMeta), that label's probability. Pixels
+ * pass through untouched. With batch-size above 1 frames are held until a batch is full and
+ * classified in one forward; a partial batch is classified at EOS, at a caps or segment change and
+ * on a drain query, and discarded on a flush. With pseudo-label-threshold above 0, a frame without
+ * a label gets a label meta with its top-1 class when the top-1 probability reaches the threshold.
  *
  * ## Example launch line
  * |[

@@ -30,8 +30,8 @@ namespace gsthigfa {
 
 /// The counters of one class.
 struct ClassStats {
-  gint id = -1;      ///< -1: unknown
-  std::string name;  ///< "" when unknown
+  gint id = -1;                                           ///< -1: unknown
+  std::string name;                                       ///< "" when unknown
   std::vector<std::pair<std::string, guint64>> counters;  ///< (total's name, this class's value)
 };
 

@@ -10,8 +10,8 @@
  * is three members, `<key>.png` (the frame, lossless), `<key>.cls` (its class id in ASCII
  * decimal; left out when the frame has no class) and `<key>.json` (the key, the class id and
  * every #GstHigfaLabelMeta, #GstHigfaProvenanceMeta, #GstHigfaClassificationMeta and
- * #GstHigfaContourMeta field of the frame). The class is the frame's intended label
- * (gst_higfa_buffer_get_intended_label(): the provenance meta's, else the label meta's). The key is `<source id>-s<sample index>` for a
+ * #GstHigfaContourMeta field of the frame; the class is the frame's intended label, from
+ * gst_higfa_buffer_get_intended_label()). The key is `<source id>-s<sample index>` for a
  * generated frame, the source id for a real one, else a running counter, with every byte outside
  * `[A-Za-z0-9_-]` replaced by `_` (WebDataset readers split key and extension at the first dot)
  * and `-1`, `-2`, ... appended where taken in the same archive (among its last 65536 frames, which

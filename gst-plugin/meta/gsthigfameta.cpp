@@ -163,10 +163,9 @@ GType gst_higfa_label_meta_api_get_type(void) {
 }
 
 const GstMetaInfo *gst_higfa_label_meta_get_info(void) {
-  static const GstMetaInfo *info =
-      gst_meta_register(GST_HIGFA_LABEL_META_API_TYPE, "GstHigfaLabelMeta",
-                        sizeof(GstHigfaLabelMeta), label_meta_init, label_meta_free,
-                        label_meta_transform);
+  static const GstMetaInfo *info = gst_meta_register(
+      GST_HIGFA_LABEL_META_API_TYPE, "GstHigfaLabelMeta", sizeof(GstHigfaLabelMeta),
+      label_meta_init, label_meta_free, label_meta_transform);
   return info;
 }
 

@@ -151,8 +151,7 @@ GST_HIGFA_API const GstMetaInfo *gst_higfa_label_meta_get_info(void);
  *
  * Returns: (transfer none) (nullable): the new meta
  */
-GST_HIGFA_API GstHigfaLabelMeta *gst_buffer_add_higfa_label_meta(GstBuffer *buffer,
-                                                                 gint class_id,
+GST_HIGFA_API GstHigfaLabelMeta *gst_buffer_add_higfa_label_meta(GstBuffer *buffer, gint class_id,
                                                                  const gchar *class_name,
                                                                  const gchar *source_path,
                                                                  const gchar *source_id,
@@ -372,8 +371,8 @@ GST_HIGFA_API GstHigfaProvenanceMeta *gst_buffer_add_higfa_provenance_meta(
  */
 GST_HIGFA_API void gst_higfa_provenance_meta_set_bundle(GstHigfaProvenanceMeta *meta,
                                                         const gchar *bundle,
-                                                        const gchar *bundle_name,
-                                                        guint64 base_seed, gboolean contour_used);
+                                                        const gchar *bundle_name, guint64 base_seed,
+                                                        gboolean contour_used);
 
 /**
  * gst_higfa_provenance_meta_set_confidences:

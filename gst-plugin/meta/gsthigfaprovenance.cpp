@@ -17,10 +17,9 @@ std::optional<std::string> optional_str(const gchar* s) {
 }
 
 GstHigfaTransformParams transform_params(const higfa::ContourTransformParams& t) {
-  return GstHigfaTransformParams{t.rotation_deg,  t.scale,         t.translate_x,
-                                 t.translate_y,   t.shear_deg,     t.flip,
-                                 t.elastic_alpha, t.elastic_sigma, t.edge_dropout,
-                                 t.noise_seed};
+  return GstHigfaTransformParams{t.rotation_deg, t.scale,     t.translate_x,   t.translate_y,
+                                 t.shear_deg,    t.flip,      t.elastic_alpha, t.elastic_sigma,
+                                 t.edge_dropout, t.noise_seed};
 }
 
 higfa::ContourTransformParams transform_record(const GstHigfaTransformParams& t) {
@@ -126,8 +125,8 @@ GstHigfaProvenanceMeta* gst_higfa_buffer_add_provenance(GstBuffer* buffer,
       buffer, p.source_id.c_str(), p.class_id, p.class_name.c_str(), p.sample_index, p.seed,
       p.guidance.mode.c_str(), &transform, &guidance, p.final_confidence);
   if (meta == nullptr) return nullptr;
-  gst_higfa_provenance_meta_set_bundle(meta, p.bundle.c_str(), p.bundle_name.c_str(),
-                                       p.base_seed, p.contour_used);
+  gst_higfa_provenance_meta_set_bundle(meta, p.bundle.c_str(), p.bundle_name.c_str(), p.base_seed,
+                                       p.contour_used);
   std::vector<gint> steps;
   std::vector<gdouble> confidences;
   for (const auto& [step, confidence] : p.confidences) {
@@ -180,9 +179,15 @@ higfa::ClassificationRecord gst_higfa_classification_meta_to_record(
 
 higfa::ContourRecord gst_higfa_contour_meta_to_record(const GstHigfaContourMeta* m) {
   const GstHigfaContourParams& p = m->params;
-  return higfa::ContourRecord{m->width,          m->height,           p.blur_size,
-                              p.blur_sigma,      p.low_threshold,     p.high_threshold,
-                              p.auto_threshold != FALSE, p.auto_sigma, p.l2_gradient != FALSE,
+  return higfa::ContourRecord{m->width,
+                              m->height,
+                              p.blur_size,
+                              p.blur_sigma,
+                              p.low_threshold,
+                              p.high_threshold,
+                              p.auto_threshold != FALSE,
+                              p.auto_sigma,
+                              p.l2_gradient != FALSE,
                               p.thinning != FALSE};
 }
 

@@ -320,8 +320,8 @@ TEST(HigfaJson, NumbersAreShortestExactAndNonFiniteIsNull) {
   const gint ids[] = {0};
   const gfloat scores[] = {0.7f};
   gst_buffer_add_higfa_classification_meta(buffer, 1, ids, nullptr, scores, -1, -1.0);
-  const json c =
-      parse_and_free(gst_higfa_classification_meta_to_json(gst_buffer_get_higfa_classification_meta(buffer)));
+  const GstHigfaClassificationMeta *cm = gst_buffer_get_higfa_classification_meta(buffer);
+  const json c = parse_and_free(gst_higfa_classification_meta_to_json(cm));
   EXPECT_EQ(c["topk"][0]["score"].get<double>(), 0.7);
   gst_buffer_unref(buffer);
 }

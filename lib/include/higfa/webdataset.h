@@ -45,11 +45,12 @@ std::string webdataset_key(const std::string& source_id, std::int64_t sample_ind
                            std::uint64_t counter);
 
 /// Turns frames into a WebDataset tar stream. Each sample becomes, in this order, <key>.png,
-/// <key>.cls (the class id in ASCII decimal, when known) and <key>.json ({"key", "class_id",
-/// then the members of to_json(metas), then those of sample.metas_json not taken yet}). Keys are unique within an archive of up to 65536 samples
-/// (in a longer one, among its last 65536, which bounds the memory of an endless stream): a
-/// repeated one gets "-1", "-2", ... appended. With shard_size N > 0, sample N·k starts archive k
-/// and sample N·k + N - 1 ends it with the end-of-archive marker. Not thread-safe.
+/// <key>.cls (the class id in ASCII decimal, when known) and <key>.json ({"key", "class_id", then
+/// the members of to_json(metas), then those of sample.metas_json not taken yet}). Keys are unique
+/// within an archive of up to 65536 samples (in a longer one, among its last 65536, which bounds
+/// the memory of an endless stream): a repeated one gets "-1", "-2", ... appended. With shard_size
+/// N > 0, sample N·k starts archive k and sample N·k + N - 1 ends it with the end-of-archive
+/// marker. Not thread-safe.
 class WebDatasetEncoder {
  public:
   explicit WebDatasetEncoder(WebDatasetOptions options = {});
