@@ -73,11 +73,11 @@ def filter_summary(s):
     """Lines describing a higfa-filter-stats structure."""
     lines = ["filter: kept %d, dropped %d, without a classification %d"
              % (s.get_value("kept"), s.get_value("dropped"), s.get_value("missing"))]
-    for i in range(s.get_value("num-classes")):
-        c = s.get_value("class-%d" % i)
-        if c.get_value("kept") or c.get_value("dropped"):
-            lines.append("  class %d %-14s kept %3d  dropped %3d"
-                         % (i, c.get_value("name"), c.get_value("kept"), c.get_value("dropped")))
+    # "classes": one higfa-class structure per class counted (id, name, kept, dropped).
+    for c in s.get_value("classes"):
+        lines.append("  class %d %-14s kept %3d  dropped %3d"
+                     % (c.get_value("id"), c.get_value("name"), c.get_value("kept"),
+                        c.get_value("dropped")))
     return lines
 
 

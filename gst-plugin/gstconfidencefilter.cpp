@@ -9,13 +9,17 @@
  * Keeps a frame when its #GstHigfaClassificationMeta (from fgclassifier) supports the frame's
  * intended label under every selected #GstConfidenceFilter:rule: the label's probability is at
  * least #GstConfidenceFilter:threshold, the label is among the top-k classes, the top-1 class is
- * the label. The label is the one fgclassifier recorded, else the frame's #GstHigfaLabelMeta or
- * #GstHigfaProvenanceMeta. Kept frames leave on "src"; the others leave on "reject_src" when it
+ * the label. The label is the one fgclassifier recorded, else the frame's intended label
+ * (gst_higfa_buffer_get_intended_label(): a generated frame's #GstHigfaProvenanceMeta, else its
+ * #GstHigfaLabelMeta). Kept frames leave on "src"; the others leave on "reject_src" when it
  * is linked and are dropped otherwise; the pad a frame does not take gets a GAP event (for a
  * timestamped frame its time span, else once per segment), so sinks on both branches preroll.
  * Frames without a classification or a label follow #GstConfidenceFilter:missing-meta. Kept and
  * dropped frames are counted per class; the counts are the read-only #GstConfidenceFilter:stats
- * structure and are posted as a "higfa-filter-stats" element message before EOS goes downstream.
+ * structure and are posted as a "higfa-filter-stats" element message before EOS goes downstream:
+ * kept, dropped, missing (guint64) and "classes", an array of "higfa-class" structures (id,
+ * name, kept, dropped) in ascending class id: the per-class schema datasetsink's
+ * "higfa-dataset-written" shares (gsthigfastats.h).
  *
  * ## Example launch line
  * |[
@@ -34,10 +38,13 @@
 
 #include <exception>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gstconfidencefilter.h"
 #include "gsthigfameta.h"
+#include "gsthigfastats.h"
+#include "gsthigfautil.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_confidence_filter_debug);
 #define GST_CAT_DEFAULT gst_confidence_filter_debug
@@ -167,36 +174,30 @@ GType gst_confidence_filter_missing_meta_get_type(void) {
 // ---------------------------------------------------------------------------------------------
 // Counters.
 
-// "higfa-filter-stats, kept=(guint64), dropped=(guint64), missing=(guint64), num-classes=(guint)N,
-// class-<i>=(structure)"class, id=(int)i, name=(string), kept=(guint64), dropped=(guint64)"" for
-// every i < N (N: one past the highest class id seen). Caller holds the object lock.
+// "higfa-filter-stats": the totals kept, dropped and missing, and "classes" with kept and
+// dropped per class, in the per-class schema of gsthigfastats.h. Caller holds the object lock.
 static GstStructure* stats_structure_locked(const Counts& c) {
-  GstStructure* s =
-      gst_structure_new("higfa-filter-stats", "kept", G_TYPE_UINT64, c.kept, "dropped",
-                        G_TYPE_UINT64, c.dropped, "missing", G_TYPE_UINT64, c.missing,
-                        "num-classes", G_TYPE_UINT, static_cast<guint>(c.classes.size()), nullptr);
+  GstStructure* s = gst_structure_new("higfa-filter-stats", "kept", G_TYPE_UINT64, c.kept,
+                                      "dropped", G_TYPE_UINT64, c.dropped, "missing",
+                                      G_TYPE_UINT64, c.missing, nullptr);
+  std::vector<gsthigfa::ClassStats> classes;
   for (size_t i = 0; i < c.classes.size(); ++i) {
-    GstStructure* cls =
-        gst_structure_new("class", "id", G_TYPE_INT, static_cast<gint>(i), "name", G_TYPE_STRING,
-                          c.classes[i].name.c_str(), "kept", G_TYPE_UINT64, c.classes[i].kept,
-                          "dropped", G_TYPE_UINT64, c.classes[i].dropped, nullptr);
-    gchar* field = g_strdup_printf("class-%zu", i);
-    gst_structure_set(s, field, GST_TYPE_STRUCTURE, cls, nullptr);
-    gst_structure_free(cls);
-    g_free(field);
+    const ClassCount& cc = c.classes[i];
+    if (cc.kept == 0 && cc.dropped == 0) continue;  // an id no frame had
+    classes.push_back(
+        {static_cast<gint>(i), cc.name, {{"kept", cc.kept}, {"dropped", cc.dropped}}});
   }
+  gsthigfa::set_class_stats(s, std::move(classes));
   return s;
 }
 
 static GstStructure* gst_confidence_filter_stats(GstConfidenceFilter* self) {
-  GST_OBJECT_LOCK(self);
-  GstStructure* s = stats_structure_locked(self->state->counts);
-  GST_OBJECT_UNLOCK(self);
-  return s;
+  gsthigfa::ObjectLock lock(self);
+  return stats_structure_locked(self->state->counts);
 }
 
 static void gst_confidence_filter_count(GstConfidenceFilter* self, const Verdict& v) {
-  GST_OBJECT_LOCK(self);
+  gsthigfa::ObjectLock lock(self);
   Counts& c = self->state->counts;
   (v.keep ? c.kept : c.dropped)++;
   if (v.missing) c.missing++;
@@ -207,34 +208,25 @@ static void gst_confidence_filter_count(GstConfidenceFilter* self, const Verdict
     if (cc.name.empty()) cc.name = v.class_name;
     (v.keep ? cc.kept : cc.dropped)++;
   }
-  GST_OBJECT_UNLOCK(self);
 }
 
 // ---------------------------------------------------------------------------------------------
 // The per-frame decision.
 
-// The intended label: the one fgclassifier recorded, else the label meta's, else the provenance
-// meta's (a name is matched against the classes the classification carries).
+// The intended label: the one fgclassifier recorded against its classes, else
+// gst_higfa_buffer_get_intended_label's (a name is matched against the classes the
+// classification carries).
 static void gst_confidence_filter_label(GstBuffer* buf, const GstHigfaClassificationMeta* cm,
                                         Verdict* v, double* label_score) {
-  const GstHigfaLabelMeta* lm = gst_buffer_get_higfa_label_meta(buf);
-  const GstHigfaProvenanceMeta* pm = gst_buffer_get_higfa_provenance_meta(buf);
   gint id = -1;
   const gchar* name = nullptr;
-  if (lm != nullptr && (lm->class_id >= 0 || (lm->class_name && lm->class_name[0] != '\0'))) {
-    id = lm->class_id;
-    name = lm->class_name;
-  } else if (pm != nullptr) {
-    id = pm->class_id;
-    name = pm->class_name;
-  }
-  if (name != nullptr && name[0] == '\0') name = nullptr;
+  gst_higfa_buffer_get_intended_label(buf, &id, &name);
   *label_score = -1.0;
   if (cm != nullptr && cm->label_id >= 0) {
     v->class_id = cm->label_id;
     *label_score = cm->label_score;
   } else {
-    v->class_id = id < 0 ? -1 : id;
+    v->class_id = id;
     for (guint i = 0; cm != nullptr && name != nullptr && i < cm->n; ++i)
       if (g_strcmp0(cm->class_names[i], name) == 0) v->class_id = cm->class_ids[i];
   }
@@ -304,9 +296,11 @@ static void gst_confidence_filter_gap_other(GstConfidenceFilter* self, GstBuffer
 static GstFlowReturn gst_confidence_filter_chain(GstPad* /*pad*/, GstObject* parent,
                                                  GstBuffer* buf) {
   GstConfidenceFilter* self = GST_CONFIDENCE_FILTER(parent);
-  GST_OBJECT_LOCK(self);
-  const Settings s = self->state->settings;
-  GST_OBJECT_UNLOCK(self);
+  Settings s;
+  {
+    gsthigfa::ObjectLock lock(self);
+    s = self->state->settings;
+  }
   Verdict v;
   if (!gst_confidence_filter_decide(self, buf, s, &v)) {
     gst_buffer_unref(buf);
@@ -352,7 +346,7 @@ static void gst_confidence_filter_set_property(GObject* object, guint prop_id, c
                                                GParamSpec* pspec) {
   GstConfidenceFilter* self = GST_CONFIDENCE_FILTER(object);
   Settings& s = self->state->settings;
-  GST_OBJECT_LOCK(self);
+  gsthigfa::ObjectLock lock(self);
   switch (prop_id) {
     case PROP_RULE:
       s.rule = g_value_get_flags(value);
@@ -370,7 +364,6 @@ static void gst_confidence_filter_set_property(GObject* object, guint prop_id, c
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK(self);
 }
 
 static void gst_confidence_filter_get_property(GObject* object, guint prop_id, GValue* value,
@@ -381,7 +374,7 @@ static void gst_confidence_filter_get_property(GObject* object, guint prop_id, G
     return;
   }
   const Settings& s = self->state->settings;
-  GST_OBJECT_LOCK(self);
+  gsthigfa::ObjectLock lock(self);
   switch (prop_id) {
     case PROP_RULE:
       g_value_set_flags(value, s.rule);
@@ -399,16 +392,14 @@ static void gst_confidence_filter_get_property(GObject* object, guint prop_id, G
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK(self);
 }
 
 static GstStateChangeReturn gst_confidence_filter_change_state(GstElement* element,
                                                                GstStateChange transition) {
   GstConfidenceFilter* self = GST_CONFIDENCE_FILTER(element);
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
-    GST_OBJECT_LOCK(self);
+    gsthigfa::ObjectLock lock(self);
     self->state->counts = Counts();
-    GST_OBJECT_UNLOCK(self);
   }
   return GST_ELEMENT_CLASS(gst_confidence_filter_parent_class)->change_state(element, transition);
 }
@@ -459,9 +450,9 @@ static void gst_confidence_filter_class_init(GstConfidenceFilterClass* klass) {
       gobject_class, PROP_STATS,
       g_param_spec_boxed("stats", "Statistics",
                          "Frames kept, dropped and missing a meta since READY->PAUSED (counts; "
-                         "read-only): a higfa-filter-stats structure with kept, dropped, missing, "
-                         "num-classes and, per class id i < num-classes, a class-i structure with "
-                         "id, name, kept and dropped",
+                         "read-only): a higfa-filter-stats structure with kept, dropped, missing "
+                         "and classes, an array of higfa-class structures (id, name, kept, "
+                         "dropped) in ascending class id",
                          GST_TYPE_STRUCTURE,
                          static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 

@@ -9,14 +9,17 @@
  * Writes every frame as `<location>/<class dir>/<id>.png` and appends one line to
  * `<location>/manifest.jsonl` with the file's path, id, class, source id, sample index, size and
  * every field of the frame's label, provenance, classification and contour metas. The class is
- * the provenance meta's, else the label meta's; a frame with neither is an error. The class dir
+ * the frame's intended label (gst_higfa_buffer_get_intended_label(): the provenance meta's, else
+ * the label meta's); a frame whose intended label has no class name is an error. The class dir
  * is the class name with '/' replaced by '_'; the id is `<source id>-s<sample index>` for a
  * generated frame, the source id for a real one, else a running counter, with a suffix where taken.
  * Each file is renamed into place before its line is written, so the manifest never names a
  * missing file, even after an error; it is fsynced at EOS and at stop. An existing non-empty
  * manifest is an error unless #GstDatasetSink:overwrite (which removes the files it names first).
  * Every #GstDatasetSink:progress-interval images an element message `higfa-progress` (count) is
- * posted; at EOS `higfa-dataset-written` (location, manifest, count, class-names, class-counts).
+ * posted; at EOS `higfa-dataset-written` (location, manifest, count, and "classes": an array of
+ * "higfa-class" structures with id, name and count, the per-class schema confidencefilter's
+ * "higfa-filter-stats" shares).
  *
  * ## Example launch line
  * |[
@@ -38,10 +41,15 @@
 #include <higfa/image_view.h>
 
 #include <exception>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gsthigfameta.h"
+#include "gsthigfaprovenance.h"
+#include "gsthigfastats.h"
 #include "gsthigfautil.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_dataset_sink_debug);
@@ -74,6 +82,7 @@ struct State {
   // Between start() and stop(), used by the streaming thread only.
   std::unique_ptr<higfa::DatasetWriter> writer;
   std::string location;
+  std::map<std::string, gint> written_ids;  // a class id written with each class name
   GstVideoInfo info;
   bool have_info = false;
 };
@@ -96,7 +105,7 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
 static void gst_dataset_sink_set_property(GObject* object, guint prop_id, const GValue* value,
                                           GParamSpec* pspec) {
   GstDatasetSink* self = GST_DATASET_SINK(object);
-  GST_OBJECT_LOCK(self);
+  gsthigfa::ObjectLock lock(self);
   Settings& s = self->state->settings;
   switch (prop_id) {
     case PROP_LOCATION:
@@ -117,13 +126,12 @@ static void gst_dataset_sink_set_property(GObject* object, guint prop_id, const 
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK(self);
 }
 
 static void gst_dataset_sink_get_property(GObject* object, guint prop_id, GValue* value,
                                           GParamSpec* pspec) {
   GstDatasetSink* self = GST_DATASET_SINK(object);
-  GST_OBJECT_LOCK(self);
+  gsthigfa::ObjectLock lock(self);
   const State& st = *self->state;
   switch (prop_id) {
     case PROP_LOCATION:
@@ -143,17 +151,19 @@ static void gst_dataset_sink_get_property(GObject* object, guint prop_id, GValue
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK(self);
 }
 
 static gboolean gst_dataset_sink_start(GstBaseSink* sink) {
   GstDatasetSink* self = GST_DATASET_SINK(sink);
   State& st = *self->state;
-  GST_OBJECT_LOCK(self);
-  const Settings s = st.settings;
-  st.count = 0;
-  GST_OBJECT_UNLOCK(self);
+  Settings s;
+  {
+    gsthigfa::ObjectLock lock(self);
+    s = st.settings;
+    st.count = 0;
+  }
   st.have_info = false;
+  st.written_ids.clear();
   if (s.location.empty()) {
     GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
                       ("No output directory: set the location property."), ("location is NULL"));
@@ -206,28 +216,24 @@ static gboolean gst_dataset_sink_set_caps(GstBaseSink* sink, GstCaps* caps) {
   return TRUE;
 }
 
-// The manifest record of `buf` from its provenance and label metas; false if it has no class.
+// The manifest record of `buf`: its intended label (gst_higfa_buffer_get_intended_label) with
+// the source and sample of the meta it came from. False if the label has no class name.
 static bool make_record(GstBuffer* buf, higfa::DatasetRecord* record) {
+  gint class_id = -1;
+  const gchar* class_name = nullptr;
+  const GstHigfaLabelSource from = gst_higfa_buffer_get_intended_label(buf, &class_id, &class_name);
+  if (class_name == nullptr) return false;
   const GstHigfaProvenanceMeta* prov = gst_buffer_get_higfa_provenance_meta(buf);
   const GstHigfaLabelMeta* label = gst_buffer_get_higfa_label_meta(buf);
-  if (prov && prov->class_name && *prov->class_name) {
-    record->class_name = prov->class_name;
-    record->class_id = prov->class_id;
+  record->class_name = class_name;
+  record->class_id = class_id;
+  if (from == GST_HIGFA_LABEL_SOURCE_PROVENANCE) {
     record->source_id = prov->source_id ? prov->source_id : "";
     record->sample_index = prov->sample_index;
-  } else if (label && label->class_name && *label->class_name) {
-    record->class_name = label->class_name;
-    record->class_id = label->class_id;
-    record->source_id = label->source_id ? label->source_id : "";
-  } else {
-    return false;
   }
   if (record->source_id.empty() && label && label->source_id) {
     record->source_id = label->source_id;
   }
-  gchar* json = gst_higfa_buffer_metas_to_json(buf);
-  record->fields_json = json;
-  g_free(json);
   return true;
 }
 
@@ -251,57 +257,54 @@ static GstFlowReturn gst_dataset_sink_render(GstBaseSink* sink, GstBuffer* buf) 
                       ("buffer %" GST_PTR_FORMAT, static_cast<void*>(buf)));
     return GST_FLOW_ERROR;
   }
-  GstVideoFrame frame;
-  if (!gst_video_frame_map(&frame, &st.info, buf, GST_MAP_READ)) {
-    GST_ELEMENT_ERROR(self, STREAM, FAILED, ("Could not map an input frame."), (nullptr));
-    return GST_FLOW_ERROR;
+  {
+    gsthigfa::MappedFrame frame(&st.info, buf, GST_MAP_READ);
+    if (!frame.ok()) {
+      GST_ELEMENT_ERROR(self, STREAM, FAILED, ("Could not map an input frame."), (nullptr));
+      return GST_FLOW_ERROR;
+    }
+    try {
+      const higfa::WrittenImage w =
+          st.writer->write(frame.view(), record, gst_higfa_buffer_metas_record(buf));
+      GST_LOG_OBJECT(self, "wrote %s", w.path.c_str());
+    } catch (const std::exception& e) {
+      GST_ELEMENT_ERROR(self, RESOURCE, WRITE,
+                        ("Could not write an image of class \"%s\" to \"%s\": %s",
+                         record.class_name.c_str(), st.location.c_str(), e.what()),
+                        ("higfa::DatasetWriter::write: %s", e.what()));
+      return GST_FLOW_ERROR;
+    }
   }
-  const higfa::ImageView view = gst_higfa_frame_view(&frame);
-  try {
-    const higfa::WrittenImage w = st.writer->write(view, record);
-    GST_LOG_OBJECT(self, "wrote %s", w.path.c_str());
-  } catch (const std::exception& e) {
-    gst_video_frame_unmap(&frame);
-    GST_ELEMENT_ERROR(self, RESOURCE, WRITE,
-                      ("Could not write an image of class \"%s\" to \"%s\": %s",
-                       record.class_name.c_str(), st.location.c_str(), e.what()),
-                      ("higfa::DatasetWriter::write: %s", e.what()));
-    return GST_FLOW_ERROR;
+  auto [it, added] = st.written_ids.emplace(record.class_name, record.class_id);
+  if (!added && it->second < 0) it->second = record.class_id;
+  guint64 count = 0;
+  guint interval = 0;
+  {
+    gsthigfa::ObjectLock lock(self);
+    count = ++st.count;
+    interval = st.settings.progress_interval;
   }
-  gst_video_frame_unmap(&frame);
-  GST_OBJECT_LOCK(self);
-  const guint64 count = ++st.count;
-  const guint interval = st.settings.progress_interval;
-  GST_OBJECT_UNLOCK(self);
   if (interval > 0 && count % interval == 0) {
     post_progress(self, count);
   }
   return GST_FLOW_OK;
 }
 
-// The totals: location, manifest, count and the per-class counts as two parallel arrays.
+// The totals: location, manifest, count, and "classes" with the count per class, in the
+// per-class schema of gsthigfastats.h (the one confidencefilter's higfa-filter-stats uses).
 static void post_totals(GstDatasetSink* self) {
   State& st = *self->state;
-  GValue names = G_VALUE_INIT;
-  GValue counts = G_VALUE_INIT;
-  gst_value_array_init(&names, 0);
-  gst_value_array_init(&counts, 0);
+  std::vector<gsthigfa::ClassStats> classes;
   for (const auto& [name, n] : st.writer->class_counts()) {
-    GValue v = G_VALUE_INIT;
-    g_value_init(&v, G_TYPE_STRING);
-    g_value_set_string(&v, name.c_str());
-    gst_value_array_append_and_take_value(&names, &v);
-    GValue c = G_VALUE_INIT;
-    g_value_init(&c, G_TYPE_UINT64);
-    g_value_set_uint64(&c, n);
-    gst_value_array_append_and_take_value(&counts, &c);
+    const auto id = st.written_ids.find(name);
+    classes.push_back({id != st.written_ids.end() ? id->second : -1, name,
+                       {{"count", static_cast<guint64>(n)}}});
   }
   GstStructure* s =
       gst_structure_new("higfa-dataset-written", "location", G_TYPE_STRING, st.location.c_str(),
                         "manifest", G_TYPE_STRING, st.writer->manifest_path().c_str(), "count",
                         G_TYPE_UINT64, static_cast<guint64>(st.writer->count()), nullptr);
-  gst_structure_take_value(s, "class-names", &names);
-  gst_structure_take_value(s, "class-counts", &counts);
+  gsthigfa::set_class_stats(s, std::move(classes));
   gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
 }
 

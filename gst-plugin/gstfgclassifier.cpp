@@ -10,12 +10,12 @@
  * Classifies every frame with a fine-grained classifier (a model bundle's, or a standalone
  * TorchScript classifier whose preprocessing a JSON file declares) and attaches a
  * #GstHigfaClassificationMeta: the top-k class ids, names and probabilities and, when the frame
- * carries an intended label (a #GstHigfaLabelMeta, or the class of a generated frame's
- * #GstHigfaProvenanceMeta), that label's probability. Pixels pass through untouched. With
- * batch-size above 1 frames are held until a batch is full and classified in one forward; a
- * partial batch is classified at EOS, at a caps or segment change and on a drain query, and
- * discarded on a flush. With pseudo-label-threshold above 0, a frame without a label gets a label
- * meta with its top-1 class when the top-1 probability reaches the threshold.
+ * carries an intended label (gst_higfa_buffer_get_intended_label(): the class of a generated
+ * frame's #GstHigfaProvenanceMeta, else its #GstHigfaLabelMeta), that label's probability. Pixels
+ * pass through untouched. With batch-size above 1 frames are held until a batch is full and
+ * classified in one forward; a partial batch is classified at EOS, at a caps or segment change and
+ * on a drain query, and discarded on a flush. With pseudo-label-threshold above 0, a frame without
+ * a label gets a label meta with its top-1 class when the top-1 probability reaches the threshold.
  *
  * ## Example launch line
  * |[
@@ -312,17 +312,16 @@ static int gst_fg_classifier_class_of(GstFgClassifier* self, const char* what, g
   return -2;
 }
 
-// The intended label of `buf`: its label meta, else its provenance meta (generated frames).
+// The intended label of `buf` (gst_higfa_buffer_get_intended_label: a generated frame's
+// provenance, else its label meta) as a class id of the classifier.
 static int gst_fg_classifier_label_of(GstFgClassifier* self, GstBuffer* buf) {
-  const GstHigfaLabelMeta* label = gst_buffer_get_higfa_label_meta(buf);
-  if (label != nullptr) {
-    const int id = gst_fg_classifier_class_of(self, "label", label->class_id, label->class_name);
-    if (id != -1) return id;
-  }
-  const GstHigfaProvenanceMeta* prov = gst_buffer_get_higfa_provenance_meta(buf);
-  if (prov != nullptr)
-    return gst_fg_classifier_class_of(self, "provenance", prov->class_id, prov->class_name);
-  return -1;
+  gint class_id = -1;
+  const gchar* class_name = nullptr;
+  const GstHigfaLabelSource from = gst_higfa_buffer_get_intended_label(buf, &class_id, &class_name);
+  if (from == GST_HIGFA_LABEL_SOURCE_NONE) return -1;
+  return gst_fg_classifier_class_of(
+      self, from == GST_HIGFA_LABEL_SOURCE_PROVENANCE ? "provenance" : "label", class_id,
+      class_name);
 }
 
 // Gives an unlabelled frame its top-1 class as label (filling a label meta of unknown class, or

@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "gsthigfameta.h"
+#include "gsthigfaprovenance.h"
 #include "gsthigfasamplersettings.h"
 #include "gsthigfautil.h"
 
@@ -514,21 +515,66 @@ static void gst_higfa_sampler_set_timing(GstHigfaSampler* self, const Job& job, 
     GST_BUFFER_FLAG_SET(out, GST_BUFFER_FLAG_DISCONT);
 }
 
+// The typed provenance of sample i of `job`.
+static higfa::Provenance gst_higfa_sampler_provenance(GstHigfaSampler* self, const Job& job,
+                                                      guint i, const higfa::SampleResult& result) {
+  const higfa::SamplerOptions& o = job.options;
+  higfa::Provenance p;
+  p.source_id = job.label.source_id;
+  p.class_id = job.label.class_id;
+  p.class_name = job.label.class_name;
+  p.sample_index = i;
+  p.seed = result.seed;
+  p.transform = result.transform;
+  higfa::GuidanceRecord& g = p.guidance;
+  g.mode = higfa::to_string(o.mode);
+  g.scheduler = higfa::scheduler_kind_name(o.scheduler);
+  g.num_inference_steps = o.num_inference_steps;
+  g.eta = o.eta;
+  g.strength = o.strength;
+  g.fine_stage = o.fine_stage;
+  g.guidance_scale = o.guidance_scale;
+  g.contour_scale = o.contour_scale;
+  g.classifier_scale = o.classifier_scale;
+  g.text_lo = o.text_modulation.lo;
+  g.text_hi = o.text_modulation.hi;
+  g.contour_lo = o.contour_modulation.lo;
+  g.contour_hi = o.contour_modulation.hi;
+  g.classifier_lo = o.classifier_modulation.lo;
+  g.classifier_hi = o.classifier_modulation.hi;
+  g.gamma = o.gamma;
+  g.classifier_gate = o.classifier_gate;
+  g.classifier_grad = higfa::to_string(o.classifier_grad);
+  g.grad_clip = o.grad_clip;
+  g.transform_contour = o.transform_contour;
+  if (!result.trace.empty()) {
+    const higfa::StepTrace& last = result.trace.back();
+    g.has_final_weights = true;
+    g.final_weights = higfa::FinalWeights{last.step,
+                                          last.text_weight,
+                                          last.contour_weight,
+                                          last.classifier_weight,
+                                          last.modulation_confidence,
+                                          last.classifier_applied};
+  }
+  p.final_confidence = result.final_confidence;
+  p.bundle = job.settings.bundle;
+  p.bundle_name = self->state->bundle->manifest().name;
+  p.base_seed = job.settings.seed;
+  p.contour_used = result.contour_used;
+  for (const higfa::StepTrace& step : result.trace)
+    if (step.confidence >= 0.0) p.confidences.emplace_back(step.step, step.confidence);
+  return p;
+}
+
 // Adds the provenance meta and a copy of the label. Throws what the library throws.
 static void gst_higfa_sampler_add_metas(GstHigfaSampler* self, const Job& job, guint i,
                                         const higfa::SampleResult& result, GstBuffer* out) {
   const Label& label = job.label;
-  const std::string transform = result.transform.to_json();
-  const std::string guidance = higfa::guidance_json(job.options, result);
-  const std::string extra = higfa::sample_extra_json(
-      job.settings.bundle, self->state->bundle->manifest(), job.settings.seed, result);
   gst_buffer_add_higfa_label_meta(out, label.class_id, label.class_name.c_str(),
                                   label.source_path.c_str(), label.source_id.c_str(),
                                   label.source_index);
-  gst_buffer_add_higfa_provenance_meta(
-      out, label.source_id.c_str(), label.class_id, label.class_name.c_str(), i, result.seed,
-      gst_higfa_sampler_enum_nick(GST_TYPE_HIGFA_GUIDANCE_MODE, job.settings.guidance),
-      transform.c_str(), guidance.c_str(), result.final_confidence, extra.c_str());
+  gst_higfa_buffer_add_provenance(out, gst_higfa_sampler_provenance(self, job, i, result));
 }
 
 // Writes sample i into a new output buffer and pushes it.

@@ -10,7 +10,8 @@
  * is three members, `<key>.png` (the frame, lossless), `<key>.cls` (its class id in ASCII
  * decimal; left out when the frame has no class) and `<key>.json` (the key, the class id and
  * every #GstHigfaLabelMeta, #GstHigfaProvenanceMeta, #GstHigfaClassificationMeta and
- * #GstHigfaContourMeta field of the frame). The key is `<source id>-s<sample index>` for a
+ * #GstHigfaContourMeta field of the frame; the class is the frame's intended label, from
+ * gst_higfa_buffer_get_intended_label()). The key is `<source id>-s<sample index>` for a
  * generated frame, the source id for a real one, else a running counter, with every byte outside
  * `[A-Za-z0-9_-]` replaced by `_` (WebDataset readers split key and extension at the first dot)
  * and `-1`, `-2`, ... appended where taken in the same archive (among its last 65536 frames, which
@@ -53,6 +54,7 @@
 #include <vector>
 
 #include "gsthigfameta.h"
+#include "gsthigfaprovenance.h"
 #include "gsthigfautil.h"
 #include "gstwebdatasetmux.h"
 
@@ -188,61 +190,56 @@ static gboolean gst_webdataset_mux_sink_event(GstPad* pad, GstObject* parent, Gs
 // ---------------------------------------------------------------------------------------------
 // The per-frame work.
 
-// What the encoder needs from the frame's metas: the provenance's class and sample, else the
-// label's class and source.
+// What the encoder needs from the frame's metas: the intended label's class
+// (gst_higfa_buffer_get_intended_label), the provenance's source and sample (else the label's
+// source).
 static higfa::WebDatasetSample sample_from_metas(GstBuffer* buf) {
   higfa::WebDatasetSample sample;
+  gst_higfa_buffer_get_intended_label(buf, &sample.class_id, nullptr);
   const GstHigfaProvenanceMeta* prov = gst_buffer_get_higfa_provenance_meta(buf);
   const GstHigfaLabelMeta* label = gst_buffer_get_higfa_label_meta(buf);
   if (prov != nullptr) {
     sample.source_id = prov->source_id ? prov->source_id : "";
     sample.sample_index = prov->sample_index;
-    sample.class_id = prov->class_id;
   }
-  if (label != nullptr) {
-    if (sample.source_id.empty() && label->source_id) sample.source_id = label->source_id;
-    if (sample.class_id < 0) sample.class_id = label->class_id;
-  }
-  gchar* json = gst_higfa_buffer_metas_to_json(buf);
-  sample.metas_json = json;
-  g_free(json);
+  if (sample.source_id.empty() && label != nullptr && label->source_id)
+    sample.source_id = label->source_id;
   return sample;
 }
 
 static GstFlowReturn gst_webdataset_mux_chain(GstPad* /*pad*/, GstObject* parent, GstBuffer* buf) {
   GstWebDatasetMux* self = GST_WEBDATASET_MUX(parent);
   State& st = *self->state;
+  // Released on every return, after the frame below is unmapped.
+  const std::unique_ptr<GstBuffer, void (*)(GstBuffer*)> owned(
+      buf, [](GstBuffer* b) { gst_buffer_unref(b); });
   if (!st.have_info || !st.encoder) {
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("No caps before the first frame."), (nullptr));
-    gst_buffer_unref(buf);
     return GST_FLOW_NOT_NEGOTIATED;
   }
   const higfa::WebDatasetSample sample = sample_from_metas(buf);
-  GstVideoFrame frame;
-  if (!gst_video_frame_map(&frame, &st.info, buf, GST_MAP_READ)) {
-    GST_ELEMENT_ERROR(self, STREAM, FAILED, ("Could not map an input frame."),
-                      ("buffer %" GST_PTR_FORMAT, static_cast<void*>(buf)));
-    gst_buffer_unref(buf);
-    return GST_FLOW_ERROR;
-  }
-  const higfa::ImageView view = gst_higfa_frame_view(&frame);
   higfa::WebDatasetChunk chunk;
-  try {
-    chunk = st.encoder->add(view, sample);
-  } catch (const std::exception& e) {
-    gst_video_frame_unmap(&frame);
-    GST_ELEMENT_ERROR(self, STREAM, ENCODE,
-                      ("Could not encode the frame of \"%s\" as a WebDataset sample: %s",
-                       sample.source_id.c_str(), e.what()),
-                      ("higfa::WebDatasetEncoder::add: %s", e.what()));
-    gst_buffer_unref(buf);
-    return GST_FLOW_ERROR;
+  {
+    gsthigfa::MappedFrame frame(&st.info, buf, GST_MAP_READ);
+    if (!frame.ok()) {
+      GST_ELEMENT_ERROR(self, STREAM, FAILED, ("Could not map an input frame."),
+                        ("buffer %" GST_PTR_FORMAT, static_cast<void*>(buf)));
+      return GST_FLOW_ERROR;
+    }
+    try {
+      chunk = st.encoder->add(frame.view(), sample, gst_higfa_buffer_metas_record(buf));
+    } catch (const std::exception& e) {
+      GST_ELEMENT_ERROR(self, STREAM, ENCODE,
+                        ("Could not encode the frame of \"%s\" as a WebDataset sample: %s",
+                         sample.source_id.c_str(), e.what()),
+                        ("higfa::WebDatasetEncoder::add: %s", e.what()));
+      return GST_FLOW_ERROR;
+    }
   }
-  gst_video_frame_unmap(&frame);
-  gst_buffer_unref(buf);
-  GST_OBJECT_LOCK(self);
-  st.samples++;
-  GST_OBJECT_UNLOCK(self);
+  {
+    gsthigfa::ObjectLock lock(self);
+    st.samples++;
+  }
   return gst_webdataset_mux_push(self, std::move(chunk));
 }
 
@@ -253,7 +250,7 @@ static void gst_webdataset_mux_set_property(GObject* object, guint prop_id, cons
                                             GParamSpec* pspec) {
   GstWebDatasetMux* self = GST_WEBDATASET_MUX(object);
   Settings& s = self->state->settings;
-  GST_OBJECT_LOCK(self);
+  gsthigfa::ObjectLock lock(self);
   switch (prop_id) {
     case PROP_SHARD_SIZE:
       s.shard_size = g_value_get_uint64(value);
@@ -265,14 +262,13 @@ static void gst_webdataset_mux_set_property(GObject* object, guint prop_id, cons
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK(self);
 }
 
 static void gst_webdataset_mux_get_property(GObject* object, guint prop_id, GValue* value,
                                             GParamSpec* pspec) {
   GstWebDatasetMux* self = GST_WEBDATASET_MUX(object);
   const State& st = *self->state;
-  GST_OBJECT_LOCK(self);
+  gsthigfa::ObjectLock lock(self);
   switch (prop_id) {
     case PROP_SHARD_SIZE:
       g_value_set_uint64(value, st.settings.shard_size);
@@ -287,7 +283,6 @@ static void gst_webdataset_mux_get_property(GObject* object, guint prop_id, GVal
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
       break;
   }
-  GST_OBJECT_UNLOCK(self);
 }
 
 static GstStateChangeReturn gst_webdataset_mux_change_state(GstElement* element,
@@ -295,10 +290,12 @@ static GstStateChangeReturn gst_webdataset_mux_change_state(GstElement* element,
   GstWebDatasetMux* self = GST_WEBDATASET_MUX(element);
   State& st = *self->state;
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
-    GST_OBJECT_LOCK(self);
-    const higfa::WebDatasetOptions options{st.settings.shard_size, st.settings.mtime};
-    st.samples = 0;
-    GST_OBJECT_UNLOCK(self);
+    higfa::WebDatasetOptions options;
+    {
+      gsthigfa::ObjectLock lock(self);
+      options = higfa::WebDatasetOptions{st.settings.shard_size, st.settings.mtime};
+      st.samples = 0;
+    }
     st.encoder = std::make_unique<higfa::WebDatasetEncoder>(options);
     st.have_info = false;
     st.need_caps = true;

@@ -12,6 +12,7 @@ PACKAGES=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0
+  gobject-introspection libgirepository1.0-dev
   dataset-fashion-mnist
 )
 

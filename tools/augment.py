@@ -100,14 +100,9 @@ def filter_counts(structure):
     ok, kept = structure.get_uint64("kept")
     ok2, dropped = structure.get_uint64("dropped")
     per_class = {}
-    ok3, n = structure.get_uint("num-classes")
-    for i in range(n if ok3 else 0):
-        try:
-            cls = structure.get_value("class-%d" % i)
-            if cls.get_value("kept") or cls.get_value("dropped"):
-                per_class[cls.get_value("name")] = (cls.get_value("kept"), cls.get_value("dropped"))
-        except (TypeError, AttributeError):
-            break
+    # "classes": one higfa-class structure per class counted (id, name, kept, dropped).
+    for cls in structure.get_value("classes") or []:
+        per_class[cls.get_value("name")] = (cls.get_value("kept"), cls.get_value("dropped"))
     return (kept if ok else 0), (dropped if ok2 else 0), per_class
 
 

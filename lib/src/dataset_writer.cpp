@@ -17,6 +17,8 @@
 #include <set>
 #include <utility>
 
+#include "record_json.h"
+
 namespace fs = std::filesystem;
 
 namespace higfa {
@@ -183,7 +185,8 @@ DatasetWriter::~DatasetWriter() {
 DatasetWriter::DatasetWriter(DatasetWriter&&) noexcept = default;
 DatasetWriter& DatasetWriter::operator=(DatasetWriter&&) noexcept = default;
 
-WrittenImage DatasetWriter::write(const ImageView& image, const DatasetRecord& record) {
+WrittenImage DatasetWriter::write(const ImageView& image, const DatasetRecord& record,
+                                  const FrameRecord& metas) {
   Impl& s = *impl_;
   if (s.manifest_fd < 0) {
     throw Error(s.manifest_path + ": the writer is closed");
@@ -220,13 +223,16 @@ WrittenImage DatasetWriter::write(const ImageView& image, const DatasetRecord& r
       record.sample_index >= 0 ? nlohmann::ordered_json(record.sample_index) : nullptr;
   line["width"] = image.width;
   line["height"] = image.height;
+  nlohmann::ordered_json meta_members = detail::frame_record_object(metas);
+  for (auto& [key, value] : meta_members.items()) {
+    line[key] = std::move(value);
+  }
   for (auto it = fields.begin(); it != fields.end(); ++it) {
     if (!line.contains(it.key())) {
       line[it.key()] = it.value();
     }
   }
-  const std::string text =
-      line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const std::string text = detail::dump_json(line) + "\n";
   try {
     write_all(s.manifest_fd, text.data(), text.size(), s.manifest_path);
   } catch (...) {

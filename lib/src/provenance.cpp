@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// The JSON form of a sample's provenance, written once from the typed fields.
+// The JSON form of a frame's typed records (provenance, label, classification, contour), written
+// once from the typed fields.
 #include <higfa/provenance.h>
 
+#include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <system_error>
+#include <utility>
+
+#include "record_json.h"
 
 namespace higfa {
 
@@ -73,23 +79,10 @@ json extra_object(const Provenance& p) {
           {"confidences", confidences}};
 }
 
-std::string dump(const nlohmann::ordered_json& j) {
-  // Invalid UTF-8 (a path, a class name) is replaced rather than thrown on.
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+using ordered = nlohmann::ordered_json;
 
-}  // namespace
-
-std::string ContourTransformParams::to_json() const { return higfa::to_json(*this); }
-
-std::string to_json(const ContourTransformParams& transform) {
-  return dump(transform_object(transform));
-}
-
-std::string to_json(const GuidanceRecord& guidance) { return dump(guidance_object(guidance)); }
-
-std::string to_json(const Provenance& p) {
-  nlohmann::ordered_json j;
+ordered provenance_object(const Provenance& p) {
+  ordered j;
   j["source_id"] = p.source_id;
   j["class_id"] = p.class_id;
   j["class_name"] = p.class_name;
@@ -103,7 +96,110 @@ std::string to_json(const Provenance& p) {
   else
     j["final_confidence"] = nullptr;
   j["extra"] = extra_object(p);
-  return dump(j);
+  return j;
+}
+
+ordered optional_string(const std::optional<std::string>& s) {
+  return s ? ordered(*s) : ordered(nullptr);
+}
+
+ordered label_object(const LabelRecord& l) {
+  ordered j;
+  j["class_id"] = l.class_id;
+  j["class_name"] = optional_string(l.class_name);
+  j["source_path"] = optional_string(l.source_path);
+  j["source_id"] = optional_string(l.source_id);
+  j["source_index"] = l.source_index;
+  return j;
+}
+
+// The double nearest to the shortest decimal that reads back as `value`: a float score is
+// written as "0.7", not as the float's exact binary value 0.699999988079071.
+ordered float_number(float value) {
+  if (!std::isfinite(value)) return nullptr;
+  char buf[64];
+  const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, value);
+  double decimal = static_cast<double>(value);
+  if (r.ec == std::errc()) std::from_chars(buf, r.ptr, decimal);
+  return decimal;
+}
+
+ordered classification_object(const ClassificationRecord& c) {
+  ordered topk = ordered::array();
+  for (const ClassScore& e : c.topk) {
+    ordered entry;
+    entry["class_id"] = e.class_id;
+    entry["class_name"] = e.class_name;
+    entry["score"] = float_number(e.score);
+    topk.push_back(std::move(entry));
+  }
+  const bool labelled = c.label_id >= 0;
+  ordered j;
+  j["topk"] = std::move(topk);
+  j["label_id"] = labelled ? ordered(c.label_id) : ordered(nullptr);
+  j["label_score"] = labelled && c.label_score >= 0.0 ? ordered(c.label_score) : ordered(nullptr);
+  return j;
+}
+
+ordered contour_object(const ContourRecord& c) {
+  ordered j;
+  j["width"] = c.width;
+  j["height"] = c.height;
+  j["blur_size"] = c.blur_size;
+  j["blur_sigma"] = c.blur_sigma;
+  j["low_threshold"] = c.low_threshold;
+  j["high_threshold"] = c.high_threshold;
+  j["auto_threshold"] = c.auto_threshold;
+  j["auto_sigma"] = c.auto_sigma;
+  j["l2_gradient"] = c.l2_gradient;
+  j["thinning"] = c.thinning;
+  return j;
+}
+
+}  // namespace
+
+namespace detail {
+
+std::string dump_json(const nlohmann::ordered_json& j) {
+  // Invalid UTF-8 (a path, a class name) is replaced rather than thrown on.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+nlohmann::ordered_json frame_record_object(const FrameRecord& r) {
+  ordered j = ordered::object();
+  if (r.label) j["label"] = label_object(*r.label);
+  if (r.provenance) j["provenance"] = provenance_object(*r.provenance);
+  if (r.classification) j["classification"] = classification_object(*r.classification);
+  if (r.contour) j["contour"] = contour_object(*r.contour);
+  return j;
+}
+
+}  // namespace detail
+
+using detail::dump_json;
+
+std::string ContourTransformParams::to_json() const { return higfa::to_json(*this); }
+
+std::string to_json(const ContourTransformParams& transform) {
+  return dump_json(transform_object(transform));
+}
+
+std::string to_json(const GuidanceRecord& guidance) { return dump_json(guidance_object(guidance)); }
+
+std::string to_json(const Provenance& provenance) {
+  return dump_json(provenance_object(provenance));
+}
+
+std::string to_json(const LabelRecord& label) { return dump_json(label_object(label)); }
+
+std::string to_json(const ClassificationRecord& classification) {
+  return dump_json(classification_object(classification));
+}
+
+std::string to_json(const ContourRecord& contour) { return dump_json(contour_object(contour)); }
+
+std::string to_json(const FrameRecord& record) {
+  return dump_json(detail::frame_record_object(record));
 }
 
 }  // namespace higfa

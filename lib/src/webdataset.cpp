@@ -13,6 +13,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "record_json.h"
+
 namespace higfa {
 
 namespace {
@@ -109,12 +111,13 @@ WebDatasetEncoder::~WebDatasetEncoder() = default;
 WebDatasetEncoder::WebDatasetEncoder(WebDatasetEncoder&&) noexcept = default;
 WebDatasetEncoder& WebDatasetEncoder::operator=(WebDatasetEncoder&&) noexcept = default;
 
-WebDatasetChunk WebDatasetEncoder::add(const ImageView& image, const WebDatasetSample& sample) {
+WebDatasetChunk WebDatasetEncoder::add(const ImageView& image, const WebDatasetSample& sample,
+                                       const FrameRecord& metas) {
   Impl& s = *impl_;
-  nlohmann::ordered_json metas = nlohmann::ordered_json::object();
+  nlohmann::ordered_json extra = nlohmann::ordered_json::object();
   if (!sample.metas_json.empty()) {
-    metas = nlohmann::ordered_json::parse(sample.metas_json, nullptr, false);
-    if (metas.is_discarded() || !metas.is_object()) {
+    extra = nlohmann::ordered_json::parse(sample.metas_json, nullptr, false);
+    if (extra.is_discarded() || !extra.is_object()) {
       throw InvalidArgument("sample metas must be a JSON object, got: " + sample.metas_json);
     }
   }
@@ -130,11 +133,14 @@ WebDatasetChunk WebDatasetEncoder::add(const ImageView& image, const WebDatasetS
   nlohmann::ordered_json json = nlohmann::ordered_json::object();
   json["key"] = chunk.key;
   json["class_id"] = sample.class_id >= 0 ? nlohmann::ordered_json(sample.class_id) : nullptr;
-  for (const auto& [name, value] : metas.items()) {
-    if (name != "key" && name != "class_id") json[name] = value;
+  nlohmann::ordered_json meta_members = detail::frame_record_object(metas);
+  for (auto& [name, value] : meta_members.items()) {
+    json[name] = std::move(value);
   }
-  const std::string text =
-      json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  for (const auto& [name, value] : extra.items()) {
+    if (!json.contains(name)) json[name] = value;
+  }
+  const std::string text = detail::dump_json(json);
 
   const std::uint64_t mtime = s.options.mtime;
   append_tar_member(chunk.bytes, chunk.key + ".png", png.data(), png.size(), mtime);

@@ -52,8 +52,14 @@ GstBuffer* labelled_frame(int k, gint class_id, const char* class_name, const ch
 
 GstBuffer* generated_frame(int k, const char* class_name, const char* source_id, guint sample) {
   GstBuffer* buf = labelled_frame(k, 1, class_name, source_id);
+  GstHigfaTransformParams transform;
+  gst_higfa_transform_params_init(&transform);
+  transform.rotation_deg = 3.5;
+  GstHigfaGuidanceParams guidance;
+  gst_higfa_guidance_params_init(&guidance);
+  guidance.num_inference_steps = 4;
   gst_buffer_add_higfa_provenance_meta(buf, source_id, 1, class_name, sample, 1234, "higfa",
-                                       "{\"rotation\": 3.5}", "{\"steps\": 4}", 0.875, nullptr);
+                                       &transform, &guidance, 0.875);
   const gint ids[] = {1, 0};
   const gchar* names[] = {class_name, "other", nullptr};
   const gfloat scores[] = {0.875f, 0.125f};
@@ -109,7 +115,7 @@ TEST(DatasetSink, WritesOnePngAndOneManifestLinePerFrame) {
   EXPECT_EQ(lines[2]["path"], "Coat/Coat_50022-s1.png");
   EXPECT_EQ(lines[2]["sample_index"], 1);
   EXPECT_EQ(lines[2]["provenance"]["seed"], 1234);
-  EXPECT_EQ(lines[2]["provenance"]["transform"]["rotation"], 3.5);
+  EXPECT_EQ(lines[2]["provenance"]["transform"]["rotation_deg"], 3.5);
   EXPECT_EQ(lines[2]["provenance"]["final_confidence"], 0.875);
   EXPECT_EQ(lines[2]["classification"]["topk"][0]["class_name"], "Coat");
   EXPECT_EQ(lines[2]["classification"]["label_score"], 0.875);
@@ -122,6 +128,25 @@ TEST(DatasetSink, WritesOnePngAndOneManifestLinePerFrame) {
   guint64 count = 0;
   gst_structure_get_uint64(totals[0], "count", &count);
   EXPECT_EQ(count, 3u);
+  // Per class, in the schema confidencefilter's stats share: ascending id, then by name.
+  const GValue* classes = gst_structure_get_value(totals[0], "classes");
+  ASSERT_NE(classes, nullptr);
+  ASSERT_EQ(gst_value_array_get_size(classes), 2u);
+  const GstStructure* tshirt = gst_value_get_structure(gst_value_array_get_value(classes, 0));
+  EXPECT_TRUE(gst_structure_has_name(tshirt, "higfa-class"));
+  EXPECT_STREQ(gst_structure_get_string(tshirt, "name"), "T-shirt/top");
+  gint id = -2;
+  EXPECT_TRUE(gst_structure_get_int(tshirt, "id", &id));
+  EXPECT_EQ(id, 0);
+  guint64 n = 0;
+  EXPECT_TRUE(gst_structure_get_uint64(tshirt, "count", &n));
+  EXPECT_EQ(n, 1u);
+  const GstStructure* coat = gst_value_get_structure(gst_value_array_get_value(classes, 1));
+  EXPECT_STREQ(gst_structure_get_string(coat, "name"), "Coat");
+  EXPECT_TRUE(gst_structure_get_int(coat, "id", &id));
+  EXPECT_EQ(id, 1);
+  EXPECT_TRUE(gst_structure_get_uint64(coat, "count", &n));
+  EXPECT_EQ(n, 2u);
   gst_structure_free(totals[0]);
   gst_harness_teardown(h);
 }

@@ -186,8 +186,8 @@ TEST(FgClassifier, LabelMetaGivesTheIntendedLabelsScore) {
   GstBuffer* by_id = make_frame(kAtMu[0]);
   gst_buffer_add_higfa_label_meta(by_id, 1, nullptr, nullptr, nullptr, 0);
   GstBuffer* generated = make_frame(kAtMu[0]);
-  gst_buffer_add_higfa_provenance_meta(generated, "x", 2, "c", 0, 1, "higfa", nullptr, nullptr, 0.5,
-                                       nullptr);
+  gst_buffer_add_higfa_provenance_meta(generated, "x", 2, "c", 0, 1, "higfa", nullptr, nullptr,
+                                       0.5);
   const std::pair<GstBuffer*, int> cases[] = {{by_name, 2}, {by_id, 1}, {generated, 2}};
   for (const auto& [in, label] : cases) {
     GstBuffer* out = gst_harness_push_and_pull(h, in);

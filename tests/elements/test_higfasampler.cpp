@@ -190,6 +190,14 @@ TEST(HigfaSampler, TimestampsSplitTheInputDurationAndOffsetsCountOutputs) {
   }
 }
 
+// The JSON form of a provenance meta (what manifests record).
+nlohmann::json provenance_json(const GstHigfaProvenanceMeta* p) {
+  gchar* text = gst_higfa_provenance_meta_to_json(p);
+  const nlohmann::json j = nlohmann::json::parse(text);
+  g_free(text);
+  return j;
+}
+
 TEST(HigfaSampler, ProvenanceRecordsSourceClassIndexSeedModeAndTransform) {
   const guint64 base_seed = 1234;
   SamplerHarness t(make_sampler(3, base_seed));
@@ -208,14 +216,15 @@ TEST(HigfaSampler, ProvenanceRecordsSourceClassIndexSeedModeAndTransform) {
     EXPECT_STREQ(p->mode, "higfa");
     EXPECT_GE(p->final_confidence, 0.0);
     EXPECT_LE(p->final_confidence, 1.0);
-    const nlohmann::json transform = nlohmann::json::parse(p->transform_json);
-    EXPECT_TRUE(transform.contains("rotation_deg")) << p->transform_json;
-    const nlohmann::json guidance = nlohmann::json::parse(p->guidance_json);
+    const nlohmann::json provenance = provenance_json(p);
+    const nlohmann::json& transform = provenance.at("transform");
+    EXPECT_TRUE(transform.contains("rotation_deg")) << transform;
+    const nlohmann::json& guidance = provenance.at("guidance");
     EXPECT_EQ(guidance.at("mode"), "higfa");
     EXPECT_EQ(guidance.at("num_inference_steps"), 4);
     EXPECT_DOUBLE_EQ(guidance.at("guidance_scale").get<double>(), 3.0);  // the default
-    EXPECT_TRUE(guidance.at("final_weights").is_object()) << p->guidance_json;
-    const nlohmann::json extra = nlohmann::json::parse(p->extra_json);
+    EXPECT_TRUE(guidance.at("final_weights").is_object()) << guidance;
+    const nlohmann::json& extra = provenance.at("extra");
     EXPECT_EQ(extra.at("contour_used"), true);
     EXPECT_EQ(extra.at("base_seed"), base_seed);
   }
@@ -284,7 +293,7 @@ TEST(HigfaSampler, Img2ImgSamplesFromTheInputFrame) {
   std::vector<GstBuffer*> out = t.run(make_labelled_frame(0, "b", "img-0"));
   ASSERT_EQ(out.size(), 2u);
   const nlohmann::json guidance =
-      nlohmann::json::parse(gst_buffer_get_higfa_provenance_meta(out[0])->guidance_json);
+      provenance_json(gst_buffer_get_higfa_provenance_meta(out[0])).at("guidance");
   EXPECT_DOUBLE_EQ(guidance.at("strength").get<double>(), 0.5);
   unref_all(out);
   EXPECT_EQ(pop_error(t.bus), "");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// Tests of the plugin's metas: add/get, survival of buffer copies, and the JSON form.
+// Tests of libgsthigfa-1.0's metas: add/get, survival of buffer copies, the intended label and
+// the JSON form.
 #include <gst/gst.h>
 #include <gst/video/video.h>
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "gsthigfameta.h"
+#include "gsthigfaprovenance.h"
 
 namespace {
 
@@ -126,10 +128,20 @@ TEST(HigfaMetas, LabelMetaJsonRoundTripsAwkwardStrings) {
 
 TEST(HigfaMetas, ProvenanceMetaAddGetCopyAndJson) {
   GstBuffer *buffer = gst_buffer_new();
-  ASSERT_NE(gst_buffer_add_higfa_provenance_meta(
-                buffer, "fm-50012", 6, "shirt", 3, G_GUINT64_CONSTANT(0xfedcba9876543210), "higfa",
-                "{\"rotation\": -7.5,\n \"flip\": true}", "{\"w_text\":5.0}", 0.875, nullptr),
-            nullptr);
+  GstHigfaTransformParams transform;
+  gst_higfa_transform_params_init(&transform);
+  transform.rotation_deg = -7.5;
+  transform.flip = TRUE;
+  GstHigfaGuidanceParams guidance;
+  gst_higfa_guidance_params_init(&guidance);
+  guidance.guidance_scale = 5.0;
+  gchar scheduler[] = "ddim";
+  guidance.scheduler = scheduler;
+  GstHigfaProvenanceMeta *added = gst_buffer_add_higfa_provenance_meta(
+      buffer, "fm-50012", 6, "shirt", 3, G_GUINT64_CONSTANT(0xfedcba9876543210), "higfa",
+      &transform, &guidance, 0.875);
+  ASSERT_NE(added, nullptr);
+  EXPECT_NE(added->guidance.scheduler, scheduler);  // copied
   GstBuffer *copy = gst_buffer_copy(buffer);
   gst_buffer_unref(buffer);
   const GstHigfaProvenanceMeta *meta = gst_buffer_get_higfa_provenance_meta(copy);
@@ -141,7 +153,10 @@ TEST(HigfaMetas, ProvenanceMetaAddGetCopyAndJson) {
   EXPECT_EQ(meta->seed, G_GUINT64_CONSTANT(0xfedcba9876543210));
   EXPECT_STREQ(meta->mode, "higfa");
   EXPECT_EQ(meta->final_confidence, 0.875);
-  EXPECT_EQ(meta->extra_json, nullptr);
+  EXPECT_EQ(meta->transform.rotation_deg, -7.5);
+  EXPECT_TRUE(meta->transform.flip);
+  EXPECT_STREQ(meta->guidance.scheduler, "ddim");
+  EXPECT_EQ(meta->n_confidences, 0u);
 
   const json j = parse_and_free(gst_higfa_provenance_meta_to_json(meta));
   EXPECT_EQ(j["source_id"], "fm-50012");
@@ -150,23 +165,74 @@ TEST(HigfaMetas, ProvenanceMetaAddGetCopyAndJson) {
   EXPECT_EQ(j["sample_index"], 3);
   EXPECT_EQ(j["seed"].get<guint64>(), G_GUINT64_CONSTANT(0xfedcba9876543210));
   EXPECT_EQ(j["mode"], "higfa");
-  EXPECT_EQ(j["transform"]["rotation"].get<double>(), -7.5);
+  EXPECT_EQ(j["transform"]["rotation_deg"].get<double>(), -7.5);
   EXPECT_EQ(j["transform"]["flip"], true);
-  EXPECT_EQ(j["guidance"]["w_text"].get<double>(), 5.0);
+  EXPECT_EQ(j["guidance"]["guidance_scale"].get<double>(), 5.0);
+  EXPECT_EQ(j["guidance"]["mode"], "higfa");
   EXPECT_EQ(j["final_confidence"].get<double>(), 0.875);
-  EXPECT_TRUE(j["extra"].is_null());
+  EXPECT_TRUE(j["extra"]["confidences"].empty());
   gst_buffer_unref(copy);
 }
 
 TEST(HigfaMetas, ProvenanceUnknownConfidenceIsNullInJson) {
   GstBuffer *buffer = gst_buffer_new();
-  const GstHigfaProvenanceMeta *meta = gst_buffer_add_higfa_provenance_meta(
-      buffer, nullptr, -1, nullptr, 0, 0, "cfg", nullptr, "", -1.0, "[1,2]");
+  GstHigfaProvenanceMeta *meta = gst_buffer_add_higfa_provenance_meta(
+      buffer, nullptr, -1, nullptr, 0, 0, "cfg", nullptr, nullptr, -1.0);
+  const gint steps[] = {1, 2};
+  const gdouble confidences[] = {0.25, 0.5};
+  gst_higfa_provenance_meta_set_confidences(meta, 2, steps, confidences);
   const json j = parse_and_free(gst_higfa_provenance_meta_to_json(meta));
   EXPECT_TRUE(j["final_confidence"].is_null());
-  EXPECT_TRUE(j["guidance"].is_null());
-  EXPECT_EQ(j["extra"], json::array({1, 2}));
+  EXPECT_TRUE(j["guidance"]["final_weights"].is_null());
+  EXPECT_EQ(j["extra"]["confidences"], json::parse("[[1, 0.25], [2, 0.5]]"));
   gst_buffer_unref(buffer);
+}
+
+// The bridge stores every field of higfa::Provenance, and the meta's JSON is the library's.
+TEST(HigfaMetas, TypedProvenanceRoundTripsThroughTheMeta) {
+  higfa::Provenance p;
+  p.source_id = "Coat/50022";
+  p.class_id = 4;
+  p.class_name = "Coat";
+  p.sample_index = 2;
+  p.seed = 99;
+  p.transform.shear_deg = 4.25;
+  p.transform.noise_seed = 17;
+  p.guidance.mode = "higfa";
+  p.guidance.scheduler = "dpm++2m";
+  p.guidance.num_inference_steps = 12;
+  p.guidance.classifier_lo = 0.125;
+  p.guidance.classifier_grad = "approx";
+  p.guidance.has_final_weights = true;
+  p.guidance.final_weights.step = 11;
+  p.guidance.final_weights.classifier_applied = true;
+  p.final_confidence = 0.5;
+  p.bundle = "models/fashion-mnist";
+  p.bundle_name = "fashion-mnist";
+  p.base_seed = 7;
+  p.contour_used = true;
+  p.confidences = {{9, 0.25}, {11, 0.75}};
+  GstBuffer *buffer = gst_buffer_new();
+  ASSERT_NE(gst_higfa_buffer_add_provenance(buffer, p), nullptr);
+  GstBuffer *copy = gst_buffer_copy(buffer);
+  gst_buffer_unref(buffer);
+  const GstHigfaProvenanceMeta *meta = gst_buffer_get_higfa_provenance_meta(copy);
+  ASSERT_NE(meta, nullptr);
+  EXPECT_EQ(meta->transform.shear_deg, 4.25);
+  EXPECT_EQ(meta->guidance.num_inference_steps, 12);
+  EXPECT_STREQ(meta->guidance.classifier_grad, "approx");
+  EXPECT_EQ(meta->guidance.final_weights.step, 11);
+  EXPECT_STREQ(meta->bundle_name, "fashion-mnist");
+  EXPECT_TRUE(meta->contour_used);
+  guint n = 0;
+  const gdouble *c = gst_higfa_provenance_meta_get_confidences(meta, &n);
+  ASSERT_EQ(n, 2u);
+  EXPECT_EQ(c[1], 0.75);
+  EXPECT_EQ(gst_higfa_provenance_meta_get_confidence_steps(meta, &n)[0], 9);
+  gchar *text = gst_higfa_provenance_meta_to_json(meta);
+  EXPECT_EQ(std::string(text), higfa::to_json(p));
+  g_free(text);
+  gst_buffer_unref(copy);
 }
 
 TEST(HigfaMetas, ClassificationMetaAddGetCopyAndJson) {
@@ -223,31 +289,86 @@ TEST(HigfaMetas, BufferJsonHasOneMemberPerMeta) {
   }
   gst_buffer_add_higfa_label_meta(buffer, 1, "trouser", nullptr, "id", 0);
   gst_buffer_add_higfa_provenance_meta(buffer, "id", 1, "trouser", 0, 7, "cfg", nullptr, nullptr,
-                                       0.5, nullptr);
+                                       0.5);
   const json j = parse_and_free(gst_higfa_buffer_metas_to_json(buffer));
   EXPECT_EQ(j.size(), 2u);
   EXPECT_EQ(j["label"]["class_name"], "trouser");
   EXPECT_EQ(j["provenance"]["seed"], 7);
+  gchar *text = gst_higfa_buffer_metas_to_json(buffer);
+  EXPECT_EQ(std::string(text), higfa::to_json(gst_higfa_buffer_metas_record(buffer)));
+  g_free(text);
   gst_buffer_unref(buffer);
 }
 
+// Numbers are written in the shortest form that reads back exactly; non-finite ones as null.
 TEST(HigfaJson, NumbersAreShortestExactAndNonFiniteIsNull) {
-  GString *out = g_string_new(nullptr);
-  gst_higfa_json_append_double(out, 0.1);
-  g_string_append_c(out, ' ');
-  gst_higfa_json_append_double(out, 1.0 / 3.0);
-  g_string_append_c(out, ' ');
-  gst_higfa_json_append_double(out, NAN);
-  g_string_append_c(out, ' ');
-  gst_higfa_json_append_double(out, -INFINITY);
-  gchar *text = g_string_free(out, FALSE);
-  gchar **parts = g_strsplit(text, " ", -1);
-  EXPECT_STREQ(parts[0], "0.1");
-  EXPECT_EQ(g_ascii_strtod(parts[1], nullptr), 1.0 / 3.0);
-  EXPECT_STREQ(parts[2], "null");
-  EXPECT_STREQ(parts[3], "null");
-  g_strfreev(parts);
+  GstBuffer *buffer = gst_buffer_new();
+  GstBuffer *edges = new_edges(1, 1, 0);
+  const GstHigfaContourParams params{3, 0.1, 1.0 / 3.0, NAN, FALSE, -INFINITY, FALSE, FALSE};
+  const GstHigfaContourMeta *meta =
+      gst_buffer_add_higfa_contour_meta(buffer, edges, 1, 1, 1, &params);
+  gst_buffer_unref(edges);
+  gchar *text = gst_higfa_contour_meta_to_json(meta);
+  const std::string s = text;
   g_free(text);
+  EXPECT_NE(s.find("\"blur_sigma\":0.1,"), std::string::npos) << s;
+  const json j = json::parse(s);
+  EXPECT_EQ(j["low_threshold"].get<double>(), 1.0 / 3.0);
+  EXPECT_TRUE(j["high_threshold"].is_null());
+  EXPECT_TRUE(j["auto_sigma"].is_null());
+  // A float score is the shortest decimal of the float, not its binary expansion.
+  const gint ids[] = {0};
+  const gfloat scores[] = {0.7f};
+  gst_buffer_add_higfa_classification_meta(buffer, 1, ids, nullptr, scores, -1, -1.0);
+  const GstHigfaClassificationMeta *cm = gst_buffer_get_higfa_classification_meta(buffer);
+  const json c = parse_and_free(gst_higfa_classification_meta_to_json(cm));
+  EXPECT_EQ(c["topk"][0]["score"].get<double>(), 0.7);
+  gst_buffer_unref(buffer);
+}
+
+// Generated frames are what their provenance says, labelled ones what their label says.
+TEST(HigfaIntendedLabel, ProvenanceThenLabelThenNone) {
+  GstBuffer *buffer = gst_buffer_new();
+  gint id = 99;
+  const gchar *name = "x";
+  EXPECT_EQ(gst_higfa_buffer_get_intended_label(buffer, &id, &name), GST_HIGFA_LABEL_SOURCE_NONE);
+  EXPECT_EQ(id, -1);
+  EXPECT_EQ(name, nullptr);
+  gst_buffer_add_higfa_label_meta(buffer, -1, "", nullptr, nullptr, 0);  // carries no class
+  EXPECT_EQ(gst_higfa_buffer_get_intended_label(buffer, &id, &name), GST_HIGFA_LABEL_SOURCE_NONE);
+  gst_buffer_add_higfa_provenance_meta(buffer, "s", -1, nullptr, 0, 0, "cfg", nullptr, nullptr,
+                                       -1.0);  // neither does this
+  EXPECT_EQ(gst_higfa_buffer_get_intended_label(buffer, nullptr, nullptr),
+            GST_HIGFA_LABEL_SOURCE_NONE);
+  gst_buffer_unref(buffer);
+
+  buffer = gst_buffer_new();
+  gst_buffer_add_higfa_label_meta(buffer, 3, nullptr, nullptr, nullptr, 0);
+  EXPECT_EQ(gst_higfa_buffer_get_intended_label(buffer, &id, &name), GST_HIGFA_LABEL_SOURCE_LABEL);
+  EXPECT_EQ(id, 3);
+  EXPECT_EQ(name, nullptr);
+  gst_buffer_add_higfa_provenance_meta(buffer, "s", -1, "Coat", 0, 0, "cfg", nullptr, nullptr,
+                                       -1.0);
+  EXPECT_EQ(gst_higfa_buffer_get_intended_label(buffer, &id, &name),
+            GST_HIGFA_LABEL_SOURCE_PROVENANCE);
+  EXPECT_EQ(id, -1);
+  EXPECT_STREQ(name, "Coat");
+  gst_buffer_unref(buffer);
+}
+
+TEST(HigfaMetas, ClassificationArraysThroughTheAccessors) {
+  GstBuffer *buffer = gst_buffer_new();
+  const gint ids[] = {2, 5};
+  const gchar *names[] = {"c", "f"};
+  const gfloat scores[] = {0.6f, 0.3f};
+  const GstHigfaClassificationMeta *meta =
+      gst_buffer_add_higfa_classification_meta(buffer, 2, ids, names, scores, 5, 0.3);
+  guint n = 0;
+  EXPECT_EQ(gst_higfa_classification_meta_get_class_ids(meta, &n)[1], 5);
+  EXPECT_EQ(n, 2u);
+  EXPECT_STREQ(gst_higfa_classification_meta_get_class_names(meta, &n)[0], "c");
+  EXPECT_EQ(gst_higfa_classification_meta_get_scores(meta, &n)[1], 0.3f);
+  gst_buffer_unref(buffer);
 }
 
 }  // namespace

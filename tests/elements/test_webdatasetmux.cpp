@@ -91,9 +91,11 @@ GstBuffer* frame(int w, int h, int base, int cls, const char* id, int sample = -
   const char* names[] = {"a", "b", "c"};
   gst_buffer_add_higfa_label_meta(b, cls, cls >= 0 ? names[cls] : nullptr, nullptr, id, 0);
   if (sample >= 0) {
+    GstHigfaTransformParams transform;
+    gst_higfa_transform_params_init(&transform);
+    transform.flip = TRUE;
     gst_buffer_add_higfa_provenance_meta(b, id, cls, names[cls], static_cast<guint>(sample),
-                                         1234u + sample, "higfa", R"({"flip": true})", nullptr,
-                                         0.75, nullptr);
+                                         1234u + sample, "higfa", &transform, nullptr, 0.75);
   }
   return b;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <higfa/image_view.h>
+#include <higfa/provenance.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -19,7 +20,7 @@ struct DatasetRecord {
   std::string class_name;          ///< decides the directory (class_dir_name); must not be empty
   std::string source_id;           ///< the source image's id; empty if unknown
   std::int64_t sample_index = -1;  ///< sample index from provenance; -1 if none
-  std::string fields_json;  ///< a JSON object whose members are copied into the line; "" = none
+  std::string fields_json;  ///< a JSON object of further members for the line; "" = none
   int class_id = -1;        ///< the class id; -1 if unknown
 };
 
@@ -53,10 +54,13 @@ class DatasetWriter {
   /// Encodes `image` (any PixelFormat; RGBA keeps its alpha, BGRx drops the x byte) as PNG, puts
   /// it in place, then appends its manifest line: "id", "path", "class_name", "class_id" (null if
   /// -1), "source_id" (null if empty), "sample_index" (null if -1), "width", "height", then the
-  /// other members of `record.fields_json`.
-  /// Throws InvalidArgument for a bad image or record, Error for an I/O failure (then nothing of
+  /// members of to_json(metas) ("label", "provenance", "classification", "contour": the frame's
+  /// metas, typed), then those of `record.fields_json` whose names are not taken yet.
+  /// Throws InvalidArgument for a bad image or record (fields_json not a JSON object), Error for
+  /// an I/O failure (then nothing of
   /// this image is left on disk or in the manifest).
-  WrittenImage write(const ImageView& image, const DatasetRecord& record);
+  WrittenImage write(const ImageView& image, const DatasetRecord& record,
+                     const FrameRecord& metas = {});
 
   /// Flushes and fsyncs the manifest and the directories written to, then closes. Idempotent.
   /// Throws Error on failure.

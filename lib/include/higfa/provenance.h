@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// Typed provenance of one generated image (design §3), and its one JSON form.
+// Typed records of a frame's metas (provenance of a generated image, label, classification,
+// contour; design §3) and their one JSON form.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,6 +80,51 @@ struct Provenance {
   std::vector<std::pair<int, double>> confidences;  ///< (step, p_y of x̂0) where measured
 };
 
+/// The label of a frame and where the frame came from (the label meta's fields).
+struct LabelRecord {
+  int class_id = -1;                       ///< -1: unknown
+  std::optional<std::string> class_name;   ///< nullopt: unknown (JSON null)
+  std::optional<std::string> source_path;  ///< the file the frame was decoded from
+  std::optional<std::string> source_id;    ///< a stable id of the source image
+  std::uint64_t source_index = 0;          ///< position of the source image in its dataset
+};
+
+/// One entry of a classifier's top-k.
+struct ClassScore {
+  int class_id = -1;
+  std::string class_name;  ///< "" where unknown
+  float score = 0.0f;      ///< probability, 0..1
+};
+
+/// A classifier's top-k on a frame and the intended label's score (the classification meta).
+struct ClassificationRecord {
+  std::vector<ClassScore> topk;  ///< best first
+  int label_id = -1;             ///< the intended label's class id; -1: no label
+  double label_score = -1.0;     ///< the intended label's probability, 0..1; -1: no label
+};
+
+/// The size of a frame's edge map and the contour options it was made with (the contour meta).
+struct ContourRecord {
+  int width = 0;
+  int height = 0;
+  int blur_size = 0;
+  double blur_sigma = 0.0;
+  double low_threshold = 0.0;
+  double high_threshold = 0.0;
+  bool auto_threshold = false;
+  double auto_sigma = 0.0;
+  bool l2_gradient = false;
+  bool thinning = false;
+};
+
+/// Everything a frame's metas record; a member is set when the frame carries that meta.
+struct FrameRecord {
+  std::optional<LabelRecord> label;
+  std::optional<Provenance> provenance;
+  std::optional<ClassificationRecord> classification;
+  std::optional<ContourRecord> contour;
+};
+
 /// {"rotation_deg", ...} as ContourTransformParams::to_json writes it.
 std::string to_json(const ContourTransformParams& transform);
 /// {"mode", "scheduler", "num_inference_steps", "eta", "strength", "fine_stage",
@@ -89,5 +136,18 @@ std::string to_json(const GuidanceRecord& guidance);
 ///  "guidance", "final_confidence" (null when < 0), "extra": {"bundle", "bundle_name",
 ///  "base_seed", "contour_used", "confidences": [[step, p], ...]}}. Invalid UTF-8 is replaced.
 std::string to_json(const Provenance& provenance);
+/// {"class_id", "class_name", "source_path", "source_id", "source_index"}; unknown strings null.
+std::string to_json(const LabelRecord& label);
+/// {"topk": [{"class_id", "class_name", "score"}, ...], "label_id", "label_score"}; the label
+/// fields are null when label_id is -1 (label_score also when it is < 0). A score is written
+/// as the shortest decimal that reads back as the same float.
+std::string to_json(const ClassificationRecord& classification);
+/// {"width", "height", "blur_size", "blur_sigma", "low_threshold", "high_threshold",
+///  "auto_threshold", "auto_sigma", "l2_gradient", "thinning"}.
+std::string to_json(const ContourRecord& contour);
+/// {"label", "provenance", "classification", "contour"} with only the members that are set
+/// ({} when none). Every function here writes one line, non-finite numbers as null and invalid
+/// UTF-8 replaced by U+FFFD.
+std::string to_json(const FrameRecord& record);
 
 }  // namespace higfa

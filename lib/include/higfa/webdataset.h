@@ -4,6 +4,7 @@
 #pragma once
 
 #include <higfa/image_view.h>
+#include <higfa/provenance.h>
 
 #include <cstdint>
 #include <memory>
@@ -23,7 +24,7 @@ struct WebDatasetSample {
   std::string source_id;           ///< the source image's id; "" if unknown
   std::int64_t sample_index = -1;  ///< index among the samples made from the source; -1: none
   int class_id = -1;               ///< written as <key>.cls; -1: unknown, no .cls member
-  std::string metas_json;          ///< a JSON object whose members go into <key>.json; "" = none
+  std::string metas_json;  ///< a JSON object of further members for <key>.json; "" = none
 };
 
 /// The bytes to send for one sample (or for the end of the stream) and their place in the shards.
@@ -44,11 +45,12 @@ std::string webdataset_key(const std::string& source_id, std::int64_t sample_ind
                            std::uint64_t counter);
 
 /// Turns frames into a WebDataset tar stream. Each sample becomes, in this order, <key>.png,
-/// <key>.cls (the class id in ASCII decimal, when known) and <key>.json ({"key", "class_id",
-/// then the members of metas_json}). Keys are unique within an archive of up to 65536 samples
-/// (in a longer one, among its last 65536, which bounds the memory of an endless stream): a
-/// repeated one gets "-1", "-2", ... appended. With shard_size N > 0, sample N·k starts archive k
-/// and sample N·k + N - 1 ends it with the end-of-archive marker. Not thread-safe.
+/// <key>.cls (the class id in ASCII decimal, when known) and <key>.json ({"key", "class_id", then
+/// the members of to_json(metas), then those of sample.metas_json not taken yet}). Keys are unique
+/// within an archive of up to 65536 samples (in a longer one, among its last 65536, which bounds
+/// the memory of an endless stream): a repeated one gets "-1", "-2", ... appended. With shard_size
+/// N > 0, sample N·k starts archive k and sample N·k + N - 1 ends it with the end-of-archive
+/// marker. Not thread-safe.
 class WebDatasetEncoder {
  public:
   explicit WebDatasetEncoder(WebDatasetOptions options = {});
@@ -58,9 +60,11 @@ class WebDatasetEncoder {
   WebDatasetEncoder(WebDatasetEncoder&&) noexcept;
   WebDatasetEncoder& operator=(WebDatasetEncoder&&) noexcept;
 
-  /// The members of one sample. Throws InvalidArgument for a bad image or metas_json (not a
-  /// JSON object), Error if PNG encoding fails; the encoder's state is unchanged then.
-  WebDatasetChunk add(const ImageView& image, const WebDatasetSample& sample);
+  /// The members of one sample; `metas` are the frame's metas, typed. Throws InvalidArgument for
+  /// a bad image or metas_json (not a JSON object), Error if PNG encoding fails; the encoder's
+  /// state is unchanged then.
+  WebDatasetChunk add(const ImageView& image, const WebDatasetSample& sample,
+                      const FrameRecord& metas = {});
 
   /// The end of the stream: the end-of-archive marker if an archive is open, or an empty archive
   /// if nothing was written yet (so the output is always a valid tar); else no bytes.
