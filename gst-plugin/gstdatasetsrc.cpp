@@ -42,8 +42,6 @@
 #include "config.h"
 #endif
 
-#include "gstdatasetsrc.h"
-
 #include <gst/video/video.h>
 #include <higfa/bundle.h>
 #include <higfa/dataset.h>
@@ -53,6 +51,7 @@
 #include <string>
 #include <vector>
 
+#include "gstdatasetsrc.h"
 #include "gsthigfameta.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_dataset_src_debug);
@@ -132,8 +131,8 @@ struct Counts {
 // The C++ state of one element; new'd in _init, deleted in _finalize.
 struct State {
   Settings settings;    // object lock
-  Counts counts;       // object lock
-  guint64 count = 0;   // object lock: images in this shard, set in start()
+  Counts counts;        // object lock
+  guint64 count = 0;    // object lock: images in this shard, set in start()
   // Set in start(); used by the streaming thread only.
   std::vector<higfa::DatasetEntry> entries;
   std::vector<higfa::SkippedFile> listed_skips;  // this shard's files that are no entries
@@ -597,11 +596,12 @@ static void install_properties(GObjectClass* gobject_class) {
                            DEFAULT_PROP_LOOP, ready));
   g_object_class_install_property(
       gobject_class, PROP_SKIP_UNREADABLE,
-      g_param_spec_boolean("skip-unreadable", "Skip unreadable",
-                           "TRUE: a file that is not read (not an image, unsupported, over "
-                           "max-pixels, empty, truncated, corrupt, unreadable, listed twice) is a "
-                           "warning and a counted skip; FALSE: it is an error that stops the stream",
-                           DEFAULT_PROP_SKIP_UNREADABLE, ready));
+      g_param_spec_boolean(
+          "skip-unreadable", "Skip unreadable",
+          "TRUE: a file that is not read (not an image, unsupported, over "
+          "max-pixels, empty, truncated, corrupt, unreadable, listed twice) is a "
+          "warning and a counted skip; FALSE: it is an error that stops the stream",
+          DEFAULT_PROP_SKIP_UNREADABLE, ready));
   g_object_class_install_property(
       gobject_class, PROP_MAX_PIXELS,
       g_param_spec_uint64("max-pixels", "Maximum pixels",

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
 // Classifier guidance (design §4.4): classifier input mapping, log p_y, gradients and clipping.
+#include <c10/core/GradMode.h>
 #include <higfa/error.h>
 #include <higfa/guidance.h>
-
-#include <c10/core/GradMode.h>
 #include <torch/csrc/autograd/autograd.h>
 
 #include <algorithm>

@@ -330,9 +330,9 @@ std::vector<DatasetEntry> list_image_folder(const std::string& root,
               [](const SkippedFile& a, const SkippedFile& b) { return a.path < b.path; });
     for (SkippedFile& r : class_rejected) {
       const std::string rel = fs::path(r.path).lexically_relative(base / cls).generic_string();
-      r.before = entries.size() + static_cast<std::size_t>(
-                                      std::lower_bound(rel_paths.begin(), rel_paths.end(), rel) -
-                                      rel_paths.begin());
+      r.before = entries.size() +
+                 static_cast<std::size_t>(
+                     std::lower_bound(rel_paths.begin(), rel_paths.end(), rel) - rel_paths.begin());
     }
     for (const std::string& rel : rel_paths) {
       DatasetEntry e;

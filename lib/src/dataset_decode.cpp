@@ -28,7 +28,6 @@ constexpr std::size_t kJpegTailWindow = 4096;
 constexpr std::uint64_t kMaxBytesPerPixel = 32;
 constexpr std::uint64_t kMetadataAllowance = 16u << 20;
 
-
 // The whole file, unless it is larger than `max_bytes` (0: no bound).
 std::vector<std::uint8_t> read_file(const std::string& path, std::uint64_t max_bytes) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
@@ -40,9 +39,10 @@ std::vector<std::uint8_t> read_file(const std::string& path, std::uint64_t max_b
     throw ImageDecodeError(SkipReason::kUnreadable, path + ": cannot be read (no size)");
   }
   if (max_bytes > 0 && static_cast<std::uint64_t>(size) > max_bytes) {
-    throw ImageDecodeError(SkipReason::kTooLarge,
-                           path + ": " + std::to_string(size) + " bytes, more than the " +
-                               std::to_string(max_bytes) + " an image within the pixel limit takes");
+    throw ImageDecodeError(SkipReason::kTooLarge, path + ": " + std::to_string(size) +
+                                                      " bytes, more than the " +
+                                                      std::to_string(max_bytes) +
+                                                      " an image within the pixel limit takes");
   }
   in.seekg(0);
   std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
@@ -82,7 +82,9 @@ cv::Mat to_8bit(const cv::Mat& m, const std::string& path) {
       return out;
     }
     default:
-      throw ImageDecodeError(SkipReason::kUnsupportedFormat, path + ": unsupported sample type (expected 8- or 16-bit unsigned or float)");
+      throw ImageDecodeError(
+          SkipReason::kUnsupportedFormat,
+          path + ": unsupported sample type (expected 8- or 16-bit unsigned or float)");
   }
 }
 
@@ -130,7 +132,7 @@ DecodedImage pack(cv::Mat m, const std::string& path) {
       throw ImageDecodeError(
           SkipReason::kUnsupportedFormat,
           path + ": " + std::to_string(m.channels()) +
-          " channels, expected 1 (grey), 2 (grey + alpha), 3 (colour) or 4 (colour + alpha)");
+              " channels, expected 1 (grey), 2 (grey + alpha), 3 (colour) or 4 (colour + alpha)");
   }
   DecodedImage out;
   out.width = packed.cols;
@@ -166,7 +168,8 @@ ImageHeader checked_header(const std::uint8_t* data, std::size_t size, const std
 DecodedImage decode_checked(const std::uint8_t* data, std::size_t size, const std::string& path,
                             const ImageHeader& header) {
   if (is_truncated_jpeg(data, size)) {
-    throw ImageDecodeError(SkipReason::kCorrupt, path + ": truncated JPEG (no end-of-image marker)");
+    throw ImageDecodeError(SkipReason::kCorrupt,
+                           path + ": truncated JPEG (no end-of-image marker)");
   }
   if (size > static_cast<std::size_t>(INT_MAX)) {
     throw ImageDecodeError(SkipReason::kTooLarge, path + ": over 2 GiB, more than OpenCV decodes");
@@ -182,17 +185,17 @@ DecodedImage decode_checked(const std::uint8_t* data, std::size_t size, const st
                            path + ": cannot be decoded: " + e.what());
   }
   if (m.empty() || m.dims != 2 || m.rows < 1 || m.cols < 1) {
-    throw ImageDecodeError(SkipReason::kCorrupt,
-                           path + ": cannot be decoded (corrupt or truncated " +
-                               format_name(header.format) + ")");
+    throw ImageDecodeError(
+        SkipReason::kCorrupt,
+        path + ": cannot be decoded (corrupt or truncated " + format_name(header.format) + ")");
   }
   if (static_cast<std::uint64_t>(m.cols) != header.width ||
       static_cast<std::uint64_t>(m.rows) != header.height) {
-    throw ImageDecodeError(SkipReason::kCorrupt,
-                           path + ": decoded as " + std::to_string(m.cols) + " x " +
-                               std::to_string(m.rows) + ", its header says " +
-                               std::to_string(header.width) + " x " +
-                               std::to_string(header.height));
+    throw ImageDecodeError(SkipReason::kCorrupt, path + ": decoded as " + std::to_string(m.cols) +
+                                                     " x " + std::to_string(m.rows) +
+                                                     ", its header says " +
+                                                     std::to_string(header.width) + " x " +
+                                                     std::to_string(header.height));
   }
   return pack(m, path);
 }
@@ -210,8 +213,8 @@ DecodedImage decode_image(const std::string& path, const DecodeLimits& limits) {
   return decode_checked(bytes.data(), bytes.size(), path, header);
 }
 
-DecodedImage decode_image_bytes(const std::uint8_t* data, std::size_t size,
-                                const std::string& name, const DecodeLimits& limits) {
+DecodedImage decode_image_bytes(const std::uint8_t* data, std::size_t size, const std::string& name,
+                                const DecodeLimits& limits) {
   const ImageHeader header = checked_header(data, size, name, limits);
   return decode_checked(data, size, name, header);
 }

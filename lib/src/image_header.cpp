@@ -136,8 +136,7 @@ ImageHeader webp_header(const Bytes& b) {
 // Netpbm-style text headers: whitespace-separated decimals, '#' comments to the end of a line.
 class Tokens {
  public:
-  Tokens(const Bytes& b, const std::uint8_t* data, std::size_t at)
-      : b_(b), data_(data), at_(at) {}
+  Tokens(const Bytes& b, const std::uint8_t* data, std::size_t at) : b_(b), data_(data), at_(at) {}
   void skip_space() {
     while (at_ < b_.size()) {
       const char c = static_cast<char>(data_[at_]);
@@ -165,7 +164,8 @@ class Tokens {
   std::string word() {
     skip_space();
     std::string w;
-    while (at_ < b_.size() && w.size() < 16 && data_[at_] > ' ') w += static_cast<char>(data_[at_++]);
+    while (at_ < b_.size() && w.size() < 16 && data_[at_] > ' ')
+      w += static_cast<char>(data_[at_++]);
     return w;
   }
 
@@ -303,35 +303,58 @@ bool is_space(std::uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c =
 
 const char* format_name(ImageFormat format) {
   switch (format) {
-    case ImageFormat::kPng: return "png";
-    case ImageFormat::kJpeg: return "jpeg";
-    case ImageFormat::kBmp: return "bmp";
-    case ImageFormat::kTiff: return "tiff";
-    case ImageFormat::kBigTiff: return "bigtiff";
-    case ImageFormat::kWebp: return "webp";
-    case ImageFormat::kPnm: return "pnm";
-    case ImageFormat::kPam: return "pam";
-    case ImageFormat::kPfm: return "pfm";
-    case ImageFormat::kSunRaster: return "sun-raster";
-    case ImageFormat::kHdr: return "hdr";
-    case ImageFormat::kJpeg2000: return "jpeg2000";
-    case ImageFormat::kOpenExr: return "openexr";
-    case ImageFormat::kGif: return "gif";
-    case ImageFormat::kDicom: return "dicom";
-    case ImageFormat::kUnknown: break;
+    case ImageFormat::kPng:
+      return "png";
+    case ImageFormat::kJpeg:
+      return "jpeg";
+    case ImageFormat::kBmp:
+      return "bmp";
+    case ImageFormat::kTiff:
+      return "tiff";
+    case ImageFormat::kBigTiff:
+      return "bigtiff";
+    case ImageFormat::kWebp:
+      return "webp";
+    case ImageFormat::kPnm:
+      return "pnm";
+    case ImageFormat::kPam:
+      return "pam";
+    case ImageFormat::kPfm:
+      return "pfm";
+    case ImageFormat::kSunRaster:
+      return "sun-raster";
+    case ImageFormat::kHdr:
+      return "hdr";
+    case ImageFormat::kJpeg2000:
+      return "jpeg2000";
+    case ImageFormat::kOpenExr:
+      return "openexr";
+    case ImageFormat::kGif:
+      return "gif";
+    case ImageFormat::kDicom:
+      return "dicom";
+    case ImageFormat::kUnknown:
+      break;
   }
   return "unknown";
 }
 
 const char* skip_reason_name(SkipReason reason) {
   switch (reason) {
-    case SkipReason::kHidden: return "hidden";
-    case SkipReason::kNotAnImage: return "not-an-image";
-    case SkipReason::kUnsupportedFormat: return "unsupported-format";
-    case SkipReason::kTooLarge: return "too-large";
-    case SkipReason::kCorrupt: return "corrupt";
-    case SkipReason::kUnreadable: return "unreadable";
-    case SkipReason::kDuplicate: return "duplicate";
+    case SkipReason::kHidden:
+      return "hidden";
+    case SkipReason::kNotAnImage:
+      return "not-an-image";
+    case SkipReason::kUnsupportedFormat:
+      return "unsupported-format";
+    case SkipReason::kTooLarge:
+      return "too-large";
+    case SkipReason::kCorrupt:
+      return "corrupt";
+    case SkipReason::kUnreadable:
+      return "unreadable";
+    case SkipReason::kDuplicate:
+      return "duplicate";
   }
   return "unknown";
 }
@@ -364,7 +387,8 @@ ImageFormat sniff_image_format(const std::uint8_t* data, std::size_t size) {
 
 ImageHeader read_image_header(const std::uint8_t* data, std::size_t size, const std::string& name) {
   if (size == 0) {
-    throw ImageDecodeError(SkipReason::kCorrupt, name + ": empty file (0 bytes), expected an image");
+    throw ImageDecodeError(SkipReason::kCorrupt,
+                           name + ": empty file (0 bytes), expected an image");
   }
   const ImageFormat f = sniff_image_format(data, size);
   const Bytes b(data, size, name, format_name(f));
@@ -377,19 +401,43 @@ ImageHeader read_image_header(const std::uint8_t* data, std::size_t size, const 
     case ImageFormat::kDicom:
       throw ImageDecodeError(SkipReason::kUnsupportedFormat,
                              name + ": " + format_name(f) + " images are not read");
-    case ImageFormat::kPng: h = png_header(b); break;
-    case ImageFormat::kJpeg: h = jpeg_header(b); break;
-    case ImageFormat::kBmp: h = bmp_header(b); break;
-    case ImageFormat::kTiff: h = tiff_header(b); break;
-    case ImageFormat::kWebp: h = webp_header(b); break;
+    case ImageFormat::kPng:
+      h = png_header(b);
+      break;
+    case ImageFormat::kJpeg:
+      h = jpeg_header(b);
+      break;
+    case ImageFormat::kBmp:
+      h = bmp_header(b);
+      break;
+    case ImageFormat::kTiff:
+      h = tiff_header(b);
+      break;
+    case ImageFormat::kWebp:
+      h = webp_header(b);
+      break;
     case ImageFormat::kPnm:
-    case ImageFormat::kPfm: h = pnm_header(b, data, f); break;
-    case ImageFormat::kPam: h = pam_header(b, data); break;
-    case ImageFormat::kSunRaster: h = make(f, b.be(4, 4), b.be(8, 4)); break;
-    case ImageFormat::kHdr: h = hdr_header(b, data); break;
-    case ImageFormat::kJpeg2000: h = jpeg2000_header(b); break;
-    case ImageFormat::kOpenExr: h = exr_header(b, data); break;
-    case ImageFormat::kGif: h = make(f, b.le(6, 2), b.le(8, 2)); break;
+    case ImageFormat::kPfm:
+      h = pnm_header(b, data, f);
+      break;
+    case ImageFormat::kPam:
+      h = pam_header(b, data);
+      break;
+    case ImageFormat::kSunRaster:
+      h = make(f, b.be(4, 4), b.be(8, 4));
+      break;
+    case ImageFormat::kHdr:
+      h = hdr_header(b, data);
+      break;
+    case ImageFormat::kJpeg2000:
+      h = jpeg2000_header(b);
+      break;
+    case ImageFormat::kOpenExr:
+      h = exr_header(b, data);
+      break;
+    case ImageFormat::kGif:
+      h = make(f, b.le(6, 2), b.le(8, 2));
+      break;
   }
   if (h.width == 0 || h.height == 0) {
     b.fail("a size of " + std::to_string(h.width) + " x " + std::to_string(h.height));

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
 // The HiGFA sampling loop (design §4): staged CFG, contour and classifier guidance over a bundle.
-#include <higfa/sampler.h>
-
-#include <higfa/error.h>
-#include <higfa/log.h>
-#include <higfa/seed.h>
-
 #include <ATen/CPUGeneratorImpl.h>
 #include <c10/core/GradMode.h>
+#include <higfa/error.h>
+#include <higfa/log.h>
+#include <higfa/sampler.h>
+#include <higfa/seed.h>
 #include <torch/csrc/autograd/autograd.h>
 
 #include <algorithm>

@@ -409,7 +409,8 @@ TEST(DatasetSrc, EveryFileIsReadOrReportedWithItsReason) {
   EXPECT_EQ(warnings.size(), uint64_property(h, "skipped"));
   bool text_named = false;
   for (const auto& w : warnings) {
-    text_named |= w.find("b/x.png") != std::string::npos && w.find("not-an-image") != std::string::npos;
+    text_named |=
+        w.find("b/x.png") != std::string::npos && w.find("not-an-image") != std::string::npos;
   }
   EXPECT_TRUE(text_named) << "no not-an-image warning names b/x.png";
   ASSERT_EQ(posted.size(), 1u);
@@ -425,8 +426,8 @@ TEST(DatasetSrc, ImageOverMaxPixelsIsSkippedFromItsHeaderNamingItsSize) {
   write_gray_png(tmp / "data/a/wide.png", 1, 32, 4);
   GstHarness* h = gst_harness_new("datasetsrc");
   BusCapture bus(h->element);
-  g_object_set(h->element, "location", (tmp / "data").c_str(), "max-pixels", G_GUINT64_CONSTANT(100),
-               nullptr);
+  g_object_set(h->element, "location", (tmp / "data").c_str(), "max-pixels",
+               G_GUINT64_CONSTANT(100), nullptr);
   Received r;
   run_to_eos(h, &r);
   EXPECT_EQ(r.source_ids(), (std::vector<std::string>{"a/small"}));
@@ -448,8 +449,8 @@ TEST(DatasetSrc, ImageOverMaxPixelsIsAnErrorWithoutSkipUnreadable) {
   write_gray_png(tmp / "data/a/wide.png", 1, 32, 4);
   GstHarness* h = gst_harness_new("datasetsrc");
   BusCapture bus(h->element);
-  g_object_set(h->element, "location", (tmp / "data").c_str(), "max-pixels", G_GUINT64_CONSTANT(100),
-               "skip-unreadable", FALSE, nullptr);
+  g_object_set(h->element, "location", (tmp / "data").c_str(), "max-pixels",
+               G_GUINT64_CONSTANT(100), "skip-unreadable", FALSE, nullptr);
   Received r;
   run_to_eos(h, &r);
   EXPECT_TRUE(r.buffers.empty());

@@ -322,10 +322,10 @@ TEST(Dataset, ImageFolderReadsByContentAndReportsEveryOtherFile) {
     reasons[fs::path(s.path).filename().string()] = s.reason;
     EXPECT_NE(s.detail.find(s.path), std::string::npos) << s.detail;
   }
-  EXPECT_EQ(reasons, (std::map<std::string, higfa::SkipReason>{
-                         {".DS_Store", higfa::SkipReason::kHidden},
-                         {"notes.txt", higfa::SkipReason::kNotAnImage},
-                         {"x.png", higfa::SkipReason::kNotAnImage}}));
+  EXPECT_EQ(reasons,
+            (std::map<std::string, higfa::SkipReason>{{".DS_Store", higfa::SkipReason::kHidden},
+                                                      {"notes.txt", higfa::SkipReason::kNotAnImage},
+                                                      {"x.png", higfa::SkipReason::kNotAnImage}}));
   std::set<std::string> ids;
   for (const auto& e : entries) ids.insert(e.source_id);
   EXPECT_EQ(ids.size(), entries.size());

@@ -8,8 +8,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -646,8 +646,8 @@ TEST(Reliability, OneStemInTwoFormatsGetsTwoIdsSeedsAndTheSameNameInManifestAndT
   cv::imwrite(tmp / "data/a/rgb.tiff", bgr + cv::Scalar(40, 40, 40));
   write_png(tmp / "data/b/rgb.png", 1);
   PipelineRun run;
-  play(&run, "datasetsrc location=" + (tmp / "data") + " bundle=" + kTiny +
-                 " ! contourextract ! " + sampler(kTiny, 2, 2) +
+  play(&run, "datasetsrc location=" + (tmp / "data") + " bundle=" + kTiny + " ! contourextract ! " +
+                 sampler(kTiny, 2, 2) +
                  " ! tee name=t t. ! queue ! datasetsink location=" + (tmp / "out") +
                  " t. ! queue ! webdatasetmux ! filesink location=" + (tmp / "out.tar"));
   ASSERT_TRUE(run.eos) << run.all_errors();

@@ -26,15 +26,15 @@ struct ImageSpec {
 /// The parsed manifest.json of a bundle.
 struct BundleManifest {
   std::string name;
-  ImageSpec image;           ///< the denoiser's resolution, channels, value range, fit
-  bool latent = false;       ///< "space": "latent" (needs vae files) or "pixel"
-  SchedulerConfig scheduler; ///< prediction type and beta schedule
-  std::string conditioning;  ///< "class" (cond = class ids) or "text" (prompt embeddings)
+  ImageSpec image;            ///< the denoiser's resolution, channels, value range, fit
+  bool latent = false;        ///< "space": "latent" (needs vae files) or "pixel"
+  SchedulerConfig scheduler;  ///< prediction type and beta schedule
+  std::string conditioning;   ///< "class" (cond = class ids) or "text" (prompt embeddings)
   int num_classes = 0;
   int null_class = 0;
   std::vector<std::string> class_names;
-  ContourOptions contour;  ///< contour parameters the denoiser was trained with
-  ImageSpec classifier;    ///< the guidance classifier's input contract
+  ContourOptions contour;       ///< contour parameters the denoiser was trained with
+  ImageSpec classifier;         ///< the guidance classifier's input contract
   std::string denoiser_file;    ///< as "files.denoiser" gives it, relative to the bundle directory
   std::string classifier_file;  ///< as "files.classifier" gives it
   std::string provenance_json;  ///< the "provenance" object, verbatim

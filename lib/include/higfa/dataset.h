@@ -24,9 +24,9 @@ struct DatasetEntry {
 
 /// A file of a dataset that is not one of its entries, and why.
 struct SkippedFile {
-  std::string path;    ///< as opened (the root or manifest directory joined in)
+  std::string path;  ///< as opened (the root or manifest directory joined in)
   SkipReason reason = SkipReason::kNotAnImage;
-  std::string detail;  ///< a sentence naming the file and the problem
+  std::string detail;      ///< a sentence naming the file and the problem
   std::size_t before = 0;  ///< the index of the entry it comes before in listing order
 };
 
@@ -144,7 +144,7 @@ DecodedImage decode_image(const std::string& path, const DecodeLimits& limits = 
 
 /// decode_image() of the bytes of a file named `name`, without asking OpenCV whether it has a
 /// reader for the format (an unreadable format is then kCorrupt).
-DecodedImage decode_image_bytes(const std::uint8_t* data, std::size_t size,
-                                const std::string& name, const DecodeLimits& limits = {});
+DecodedImage decode_image_bytes(const std::uint8_t* data, std::size_t size, const std::string& name,
+                                const DecodeLimits& limits = {});
 
 }  // namespace higfa

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// Image formats by content (magic bytes) and their dimensions read from the header, before decoding.
+// Image formats by content (magic bytes) and their dimensions read from the header, before
+// decoding.
 #pragma once
 
 #include <higfa/error.h>

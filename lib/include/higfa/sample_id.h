@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// The one id of a generated sample: its manifest id and file name (datasetsink), its WebDataset key.
+// The one id of a generated sample: its manifest id and file name (datasetsink), its WebDataset
+// key.
 #pragma once
 
 #include <cstdint>

@@ -38,10 +38,11 @@ struct WebDatasetChunk {
 /// Turns frames into a WebDataset tar stream. A sample's key is sample_id() (sample_id.h) of its
 /// source id, its sample index and the count of samples before it: the id datasetsink gives the
 /// same sample. Each sample becomes, in this order, <key>.png, <key>.cls (the class id in ASCII
-/// decimal, when known) and <key>.json ({"key", "class_id", then the members of metas_json}). Keys are unique within an archive of up to 65536 samples
-/// (in a longer one, among its last 65536, which bounds the memory of an endless stream): a
-/// repeated one gets "-1", "-2", ... appended. With shard_size N > 0, sample N·k starts archive k
-/// and sample N·k + N - 1 ends it with the end-of-archive marker. Not thread-safe.
+/// decimal, when known) and <key>.json ({"key", "class_id", then the members of metas_json}). Keys
+/// are unique within an archive of up to 65536 samples (in a longer one, among its last 65536,
+/// which bounds the memory of an endless stream): a repeated one gets "-1", "-2", ... appended.
+/// With shard_size N > 0, sample N·k starts archive k and sample N·k + N - 1 ends it with the
+/// end-of-archive marker. Not thread-safe.
 class WebDatasetEncoder {
  public:
   explicit WebDatasetEncoder(WebDatasetOptions options = {});
