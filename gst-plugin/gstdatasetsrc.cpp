@@ -7,17 +7,27 @@
  * @title: datasetsrc
  *
  * Reads a labelled image dataset, either an ImageFolder tree (#GstDatasetSrc:location,
- * `root/<class>/[subdirs/]<image>.png|jpg|...`) or a CSV/JSONL manifest of (path, label) rows
+ * `root/<class>/[subdirs/]<file>`) or a CSV/JSONL manifest of (path, label) rows
  * (#GstDatasetSrc:manifest), and pushes each image as one decoded frame (GRAY8 for grey images,
  * RGB for colour ones, at the image's own size, framerate 0/1; caps change with the image) with a
- * #GstHigfaLabelMeta (class id, class name, file, source id, index). Frames carry no timestamps
- * (a dataset has no timeline, so a synchronising sink never waits); the buffer offset counts the
- * frames pushed. The class list is the #GstDatasetSrc:labels-file, the
+ * #GstHigfaLabelMeta (class id, class name, file, source id, index). A file's format is told by
+ * its content, not its name: PNG, JPEG, BMP, TIFF, WebP, PBM/PGM/PPM/PAM/PFM, Sun raster,
+ * Radiance HDR, JPEG 2000 and OpenEXR are read where the build's OpenCV decodes them. Each
+ * image's width x height is read from its header first; one over #GstDatasetSrc:max-pixels is
+ * never decoded. The source id is the path under the root (or the manifest's folder) without its
+ * extension ("Coat/img1"); files that would share one keep their extension ("Coat/rgb.bmp",
+ * "Coat/rgb.tiff"), so ids, and the seeds and output names made from them, are unique. Frames
+ * carry no timestamps (a dataset has no timeline, so a synchronising sink never waits); the
+ * buffer offset counts the frames pushed. The class list is the #GstDatasetSrc:labels-file, the
  * #GstDatasetSrc:bundle's classes, or else the sorted folder names (the sorted labels of a
  * manifest); a folder matches a class whose name, or whose name with '/' replaced by '_', it
  * equals. A label outside the class list fails the start. Image i of the sorted listing belongs to
- * shard i % #GstDatasetSrc:shard-count. An unreadable file is a warning and a counted skip
- * (#GstDatasetSrc:skipped), or an error with skip-unreadable=false. At the end comes EOS, or with
+ * shard i % #GstDatasetSrc:shard-count. Every file under a class folder is read or reported: one
+ * that is not an image, in an unsupported format, too large, empty, truncated, corrupt or
+ * unreadable (or a manifest row repeating a file) is a warning naming it and a counted skip
+ * (#GstDatasetSrc:skipped), or an error with skip-unreadable=false; hidden files are counted
+ * silently. The #GstDatasetSrc:summary counts them by reason and is posted as a
+ * "higfa-dataset-summary" element message at the end of each pass. At the end comes EOS, or with
  * #GstDatasetSrc:loop the first image again.
  *
  * ## Example launch line
@@ -32,8 +42,6 @@
 #include "config.h"
 #endif
 
-#include "gstdatasetsrc.h"
-
 #include <gst/video/video.h>
 #include <higfa/manifest.h>
 #include <higfa/dataset.h>
@@ -43,6 +51,7 @@
 #include <string>
 #include <vector>
 
+#include "gstdatasetsrc.h"
 #include "gsthigfameta.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_dataset_src_debug);
@@ -56,6 +65,9 @@ GST_DEBUG_CATEGORY_STATIC(gst_dataset_src_debug);
 #define DEFAULT_PROP_SHARD_COUNT 1
 #define DEFAULT_PROP_LOOP FALSE
 #define DEFAULT_PROP_SKIP_UNREADABLE TRUE
+#define DEFAULT_PROP_MAX_PIXELS higfa::kDefaultMaxPixels
+static_assert(DEFAULT_PROP_MAX_PIXELS == higfa::DecodeLimits{}.max_pixels,
+              "max-pixels defaults to the library's pixel limit");
 
 enum {
   PROP_0,
@@ -69,6 +81,8 @@ enum {
   PROP_SKIP_UNREADABLE,
   PROP_SKIPPED,
   PROP_COUNT,
+  PROP_MAX_PIXELS,
+  PROP_SUMMARY,
 };
 
 namespace {
@@ -82,16 +96,48 @@ struct Settings {
   int shard_count = DEFAULT_PROP_SHARD_COUNT;
   bool loop = DEFAULT_PROP_LOOP;
   bool skip_unreadable = DEFAULT_PROP_SKIP_UNREADABLE;
+  guint64 max_pixels = DEFAULT_PROP_MAX_PIXELS;
+};
+
+// Every reason a file is not read, in summary order.
+constexpr higfa::SkipReason kReasons[] = {
+    higfa::SkipReason::kNotAnImage, higfa::SkipReason::kUnsupportedFormat,
+    higfa::SkipReason::kTooLarge,   higfa::SkipReason::kCorrupt,
+    higfa::SkipReason::kUnreadable, higfa::SkipReason::kDuplicate,
+    higfa::SkipReason::kHidden,
+};
+constexpr std::size_t kNumReasons = sizeof kReasons / sizeof kReasons[0];
+
+// What became of the files since the start (each pass of a loop adds).
+struct Counts {
+  guint64 read = 0;
+  guint64 by_reason[kNumReasons] = {};
+  guint64& of(higfa::SkipReason r) {
+    for (std::size_t i = 0; i < kNumReasons; ++i) {
+      if (kReasons[i] == r) return by_reason[i];
+    }
+    return by_reason[0];  // unreachable: kReasons lists every reason
+  }
+  // Files not read, hidden ones aside.
+  guint64 skipped() const {
+    guint64 n = 0;
+    for (std::size_t i = 0; i < kNumReasons; ++i) {
+      if (kReasons[i] != higfa::SkipReason::kHidden) n += by_reason[i];
+    }
+    return n;
+  }
 };
 
 // The C++ state of one element; new'd in _init, deleted in _finalize.
 struct State {
   Settings settings;    // object lock
-  guint64 skipped = 0;  // object lock
+  Counts counts;        // object lock
   guint64 count = 0;    // object lock: images in this shard, set in start()
   // Set in start(); used by the streaming thread only.
   std::vector<higfa::DatasetEntry> entries;
+  std::vector<higfa::SkippedFile> listed_skips;  // this shard's files that are no entries
   std::size_t next = 0;
+  std::size_t next_skip = 0;
   bool pushed_this_pass = false;  // a loop over only unreadable files must still end
   guint64 offset = 0;
   GstVideoInfo info;
@@ -157,11 +203,29 @@ static void gst_dataset_src_set_property(GObject* object, guint prop_id, const G
     case PROP_SKIP_UNREADABLE:
       s.skip_unreadable = g_value_get_boolean(value);
       break;
+    case PROP_MAX_PIXELS:
+      s.max_pixels = g_value_get_uint64(value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
       break;
   }
   GST_OBJECT_UNLOCK(self);
+}
+
+// "higfa-dataset-summary, files=(guint64), read=(guint64), skipped=(guint64), then one guint64
+// per reason: not-an-image, unsupported-format, too-large, corrupt, unreadable, duplicate,
+// hidden". files = read + skipped + hidden. Caller holds the object lock.
+static GstStructure* summary_structure_locked(const Counts& c) {
+  const guint64 hidden = c.by_reason[kNumReasons - 1];
+  GstStructure* s = gst_structure_new("higfa-dataset-summary", "files", G_TYPE_UINT64,
+                                      c.read + c.skipped() + hidden, "read", G_TYPE_UINT64, c.read,
+                                      "skipped", G_TYPE_UINT64, c.skipped(), nullptr);
+  for (std::size_t i = 0; i < kNumReasons; ++i) {
+    gst_structure_set(s, higfa::skip_reason_name(kReasons[i]), G_TYPE_UINT64, c.by_reason[i],
+                      nullptr);
+  }
+  return s;
 }
 
 static void gst_dataset_src_get_property(GObject* object, guint prop_id, GValue* value,
@@ -195,8 +259,14 @@ static void gst_dataset_src_get_property(GObject* object, guint prop_id, GValue*
     case PROP_SKIP_UNREADABLE:
       g_value_set_boolean(value, s.skip_unreadable);
       break;
+    case PROP_MAX_PIXELS:
+      g_value_set_uint64(value, s.max_pixels);
+      break;
     case PROP_SKIPPED:
-      g_value_set_uint64(value, st.skipped);
+      g_value_set_uint64(value, st.counts.skipped());
+      break;
+    case PROP_SUMMARY:
+      g_value_take_boxed(value, summary_structure_locked(st.counts));
       break;
     case PROP_COUNT:
       g_value_set_uint64(value, st.count);
@@ -233,11 +303,13 @@ static gboolean gst_dataset_src_start(GstBaseSrc* src) {
   State& st = *self->state;
   GST_OBJECT_LOCK(self);
   const Settings s = st.settings;
-  st.skipped = 0;
+  st.counts = Counts();
   st.count = 0;
   GST_OBJECT_UNLOCK(self);
   st.entries.clear();
+  st.listed_skips.clear();
   st.next = 0;
+  st.next_skip = 0;
   st.offset = 0;
   st.pushed_this_pass = false;
   st.have_info = false;
@@ -257,6 +329,7 @@ static gboolean gst_dataset_src_start(GstBaseSrc* src) {
   try {
     ds = higfa::open_dataset({s.location, s.manifest, s.labels_file, classes});
     st.entries = higfa::shard_entries(ds.entries, s.shard_index, s.shard_count);
+    st.listed_skips = higfa::shard_skipped(ds.skipped, s.shard_index, s.shard_count);
   } catch (const std::exception& e) {
     GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Cannot read the dataset: %s", e.what()),
                       ("higfa::open_dataset / higfa::shard_entries: %s", e.what()));
@@ -268,8 +341,10 @@ static gboolean gst_dataset_src_start(GstBaseSrc* src) {
                          (s.location.empty() ? s.manifest : s.location).c_str()),
                         (nullptr));
   }
-  GST_INFO_OBJECT(self, "%zu images in %zu classes; shard %d of %d has %zu", ds.entries.size(),
-                  ds.class_names.size(), s.shard_index, s.shard_count, st.entries.size());
+  GST_INFO_OBJECT(self,
+                  "%zu images and %zu other files in %zu classes; shard %d of %d has %zu and %zu",
+                  ds.entries.size(), ds.skipped.size(), ds.class_names.size(), s.shard_index,
+                  s.shard_count, st.entries.size(), st.listed_skips.size());
   GST_OBJECT_LOCK(self);
   st.count = st.entries.size();
   GST_OBJECT_UNLOCK(self);
@@ -280,6 +355,8 @@ static gboolean gst_dataset_src_stop(GstBaseSrc* src) {
   State& st = *GST_DATASET_SRC(src)->state;
   st.entries.clear();
   st.entries.shrink_to_fit();
+  st.listed_skips.clear();
+  st.listed_skips.shrink_to_fit();
   st.have_info = false;
   return TRUE;
 }
@@ -361,51 +438,94 @@ static GstBuffer* make_buffer(State& st, higfa::DecodedImage& img, const higfa::
   return buf;
 }
 
-// Counts an unreadable file as skipped (a warning), or fails the stream; true means skip it.
-static bool skip_unreadable(GstDatasetSrc* self, const std::string& path, const char* why) {
+// Counts a file that is not read under its reason with a warning (a hidden one silently), or
+// fails the stream with skip-unreadable=false; true means go on.
+static bool skip_file(GstDatasetSrc* self, higfa::SkipReason reason, const std::string& why) {
+  const char* name = higfa::skip_reason_name(reason);
   GST_OBJECT_LOCK(self);
-  const bool skip = self->state->settings.skip_unreadable;
+  const bool hidden = reason == higfa::SkipReason::kHidden;
+  const bool skip = hidden || self->state->settings.skip_unreadable;
   if (skip) {
-    ++self->state->skipped;
+    ++self->state->counts.of(reason);
   }
   GST_OBJECT_UNLOCK(self);
-  if (skip) {
-    GST_ELEMENT_WARNING(self, RESOURCE, READ,
-                        ("Skipped the unreadable image \"%s\".", path.c_str()),
-                        ("higfa::decode_image: %s", why));
+  if (hidden) {
+    GST_DEBUG_OBJECT(self, "%s", why.c_str());
+  } else if (skip) {
+    GST_ELEMENT_WARNING(self, RESOURCE, READ, ("Skipped a file (%s): %s", name, why.c_str()),
+                        ("higfa::open_dataset / higfa::decode_image: %s", name));
   } else {
     GST_ELEMENT_ERROR(self, RESOURCE, READ,
-                      ("Could not read the image \"%s\" (set skip-unreadable=true to skip such "
+                      ("Could not read a file (%s): %s (set skip-unreadable=true to skip such "
                        "files).",
-                       path.c_str()),
-                      ("higfa::decode_image: %s", why));
+                       name, why.c_str()),
+                      ("higfa::open_dataset / higfa::decode_image: %s", name));
   }
   return skip;
+}
+
+// The end of a pass: the summary goes on the bus; true if a loop starts the next pass.
+static bool end_pass(GstDatasetSrc* self) {
+  State& st = *self->state;
+  GST_OBJECT_LOCK(self);
+  const bool loop = st.settings.loop;
+  GstStructure* summary = summary_structure_locked(st.counts);
+  GST_OBJECT_UNLOCK(self);
+  gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), summary));
+  if (!loop || !st.pushed_this_pass) {
+    return false;
+  }
+  st.next = 0;
+  st.next_skip = 0;
+  st.pushed_this_pass = false;
+  return true;
+}
+
+// Decodes entry `e` into `img`; false (the file counted or the stream failed) if it is not read.
+static bool decode_entry(GstDatasetSrc* self, const higfa::DatasetEntry& e,
+                         higfa::DecodedImage* img, bool* failed) {
+  GST_OBJECT_LOCK(self);
+  const higfa::DecodeLimits limits{self->state->settings.max_pixels};
+  GST_OBJECT_UNLOCK(self);
+  try {
+    *img = higfa::decode_image(e.path, limits);
+    return true;
+  } catch (const higfa::ImageDecodeError& ex) {
+    *failed = !skip_file(self, ex.reason(), ex.what());
+  } catch (const std::exception& ex) {
+    *failed = !skip_file(self, higfa::SkipReason::kCorrupt, ex.what());
+  }
+  return false;
 }
 
 static GstFlowReturn gst_dataset_src_create(GstPushSrc* src, GstBuffer** outbuf) {
   GstDatasetSrc* self = GST_DATASET_SRC(src);
   State& st = *self->state;
   for (;;) {
-    if (st.next >= st.entries.size()) {
-      GST_OBJECT_LOCK(self);
-      const bool loop = st.settings.loop;
-      GST_OBJECT_UNLOCK(self);
-      if (!loop || !st.pushed_this_pass) {
+    const bool entries_left = st.next < st.entries.size();
+    if (!entries_left && st.next_skip >= st.listed_skips.size()) {
+      if (!end_pass(self)) {
         return GST_FLOW_EOS;
       }
-      st.next = 0;
-      st.pushed_this_pass = false;
+      continue;
+    }
+    // The files that are no entries come in listing order, between the entries.
+    if (st.next_skip < st.listed_skips.size() &&
+        (!entries_left || st.listed_skips[st.next_skip].before <= st.entries[st.next].index)) {
+      const higfa::SkippedFile& f = st.listed_skips[st.next_skip++];
+      if (!skip_file(self, f.reason, f.detail)) {
+        return GST_FLOW_ERROR;
+      }
+      continue;
     }
     const higfa::DatasetEntry& e = st.entries[st.next++];
     higfa::DecodedImage img;
-    try {
-      img = higfa::decode_image(e.path);
-    } catch (const std::exception& ex) {
-      if (skip_unreadable(self, e.path, ex.what())) {
-        continue;
+    bool failed = false;
+    if (!decode_entry(self, e, &img, &failed)) {
+      if (failed) {
+        return GST_FLOW_ERROR;
       }
-      return GST_FLOW_ERROR;
+      continue;
     }
     const GstFlowReturn ret = ensure_caps(self, img, e.path);
     if (ret != GST_FLOW_OK) {
@@ -416,6 +536,9 @@ static GstFlowReturn gst_dataset_src_create(GstPushSrc* src, GstBuffer** outbuf)
       GST_ELEMENT_ERROR(self, CORE, FAILED, ("Could not map an output buffer."), (nullptr));
       return GST_FLOW_ERROR;
     }
+    GST_OBJECT_LOCK(self);
+    ++st.counts.read;
+    GST_OBJECT_UNLOCK(self);
     st.pushed_this_pass = true;
     return GST_FLOW_OK;
   }
@@ -475,15 +598,35 @@ static void install_properties(GObjectClass* gobject_class) {
                            DEFAULT_PROP_LOOP, ready));
   g_object_class_install_property(
       gobject_class, PROP_SKIP_UNREADABLE,
-      g_param_spec_boolean("skip-unreadable", "Skip unreadable",
-                           "TRUE: an unreadable, empty, truncated or corrupt file is a warning and "
-                           "a counted skip; FALSE: it is an error that stops the stream",
-                           DEFAULT_PROP_SKIP_UNREADABLE, ready));
+      g_param_spec_boolean(
+          "skip-unreadable", "Skip unreadable",
+          "TRUE: a file that is not read (not an image, unsupported, over "
+          "max-pixels, empty, truncated, corrupt, unreadable, listed twice) is a "
+          "warning and a counted skip; FALSE: it is an error that stops the stream",
+          DEFAULT_PROP_SKIP_UNREADABLE, ready));
+  g_object_class_install_property(
+      gobject_class, PROP_MAX_PIXELS,
+      g_param_spec_uint64("max-pixels", "Maximum pixels",
+                          "Largest width x height decoded, read from the image's header before "
+                          "decoding; a larger image is skipped as too-large (0: no limit; the "
+                          "default, 64 Mpx = 8192 x 8192, admits any camera photo of the usual "
+                          "datasets, 192 MiB decoded as RGB)",
+                          0, G_MAXUINT64, DEFAULT_PROP_MAX_PIXELS, ready));
   g_object_class_install_property(
       gobject_class, PROP_SKIPPED,
       g_param_spec_uint64("skipped", "Skipped",
-                          "Unreadable files skipped since the start (images, 0 .. count)", 0,
-                          G_MAXUINT64, 0, readonly));
+                          "Files not read since the start, whatever the reason, hidden ones "
+                          "aside (files, 0 .. G_MAXUINT64; see summary for the reasons)",
+                          0, G_MAXUINT64, 0, readonly));
+  g_object_class_install_property(
+      gobject_class, PROP_SUMMARY,
+      g_param_spec_boxed("summary", "Summary",
+                         "What became of the files since the start (read-only): a "
+                         "higfa-dataset-summary structure with files, read, skipped and one "
+                         "count per reason (not-an-image, unsupported-format, too-large, corrupt, "
+                         "unreadable, duplicate, hidden); posted as an element message at the "
+                         "end of each pass",
+                         GST_TYPE_STRUCTURE, readonly));
   g_object_class_install_property(
       gobject_class, PROP_COUNT,
       g_param_spec_uint64("count", "Count",

@@ -17,6 +17,16 @@
     b/0-truncated.png (first half of a good PNG), b/1-truncated.jpg (JPEG cut before its end),
     b/2.png (good, k = 1)
   unknown/           a, z: class z is unknown to the tiny bundle (a/0.png, z/0.png)
+  formats/           ImageFolder tree a, b: every format by content, and files that are no images:
+    a/gray.png (GRAY8 8x6, k = 0), a/photo.jpg (RGB 16x16), a/rgb.bmp and a/rgb.tiff (the RGB
+    5x4 of folder/b/0.png: one stem in two formats), a/lossless.webp (RGB 5x4), a/lossy.webp
+    (RGB 64x64), a/gray.pgm (k = 1), a/colour.ppm (RGB 5x4), a/bits.pbm (8x6, 1 bit),
+    a/tuple.pam (RGB 5x4), a/float.pfm (RGB 5x4 float), a/sun.ras (RGB 5x4), a/radiance.hdr
+    (RGB 5x4 float), a/codestream.jp2 (RGB 64x64, JPEG 2000)
+    b/png-named.jpg (a PNG named .jpg, k = 2), b/noext (a PNG without an extension, k = 3),
+    b/x.png (a text file), b/notes.txt (a text file), b/truncated.png (half of a PNG),
+    b/anim.gif (a 1x1 GIF, which OpenCV 4.6 does not decode), b/.DS_Store (hidden)
+  exr/a/img.exr      RGB 5x4 float OpenEXR (decoded only with OPENCV_IO_ENABLE_OPENEXR)
   manifest.csv       header "path,label"; folder/a/0.png a, folder/c/0.jpg c, "folder/b/0.png" b
   manifest.jsonl     the same three rows as {"path": ..., "label": ...}
   labels.txt         a, b, c
@@ -49,6 +59,50 @@ def png_bytes(img):
     ok, buf = cv2.imencode(".png", img)
     assert ok
     return buf.tobytes()
+
+
+# A 1x1 GIF89a (one white pixel); OpenCV 4.6 has no GIF reader.
+GIF_1X1 = bytes.fromhex("47494638396101000100800000ffffff00000021f90401000000002c000000000100"
+                        "0100000202440100" "3b")
+
+
+def write_bytes(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def write_formats(j):
+    y, x = np.mgrid[0:4, 0:5]
+    bgr = np.dstack([np.full_like(x, 200), y * 50, x * 40]).astype(np.uint8)
+    big = np.dstack([np.mgrid[0:64, 0:64][1] * 4, np.mgrid[0:64, 0:64][0] * 4,
+                     np.full((64, 64), 90)]).astype(np.uint8)
+    a = lambda name: j("formats", "a", name)  # noqa: E731
+    b = lambda name: j("formats", "b", name)  # noqa: E731
+    write(a("gray.png"), pattern(0))
+    write(a("photo.jpg"), np.full((16, 16, 3), (50, 100, 200), np.uint8),
+          (cv2.IMWRITE_JPEG_QUALITY, 95))
+    write(a("rgb.bmp"), bgr)
+    write(a("rgb.tiff"), bgr)
+    write(a("lossless.webp"), bgr, (cv2.IMWRITE_WEBP_QUALITY, 101))
+    write(a("lossy.webp"), big, (cv2.IMWRITE_WEBP_QUALITY, 80))
+    write(a("gray.pgm"), pattern(1))
+    write(a("colour.ppm"), bgr)
+    write(a("bits.pbm"), (pattern(2) > 127).astype(np.uint8) * 255)
+    write(a("tuple.pam"), bgr)
+    write(a("float.pfm"), bgr.astype(np.float32) / 255.0)
+    write(a("sun.ras"), bgr)
+    write(a("radiance.hdr"), bgr.astype(np.float32) / 255.0)
+    write(a("codestream.jp2"), big)
+    write_bytes(b("png-named.jpg"), png_bytes(pattern(2)))
+    write_bytes(b("noext"), png_bytes(pattern(3)))
+    write_bytes(b("x.png"), b"path,label\nthis is a text file named x.png\n")
+    write_bytes(b("notes.txt"), b"notes about class b\n")
+    good = png_bytes(pattern(5, 32, 32))
+    write_bytes(b("truncated.png"), good[: len(good) // 2])
+    write_bytes(b("anim.gif"), GIF_1X1)
+    write_bytes(b(".DS_Store"), b"\0\0\0\1Bud1")
+    write(j("exr", "a", "img.exr"), bgr.astype(np.float32) / 255.0)
 
 
 def main():
@@ -85,6 +139,8 @@ def main():
     with open(j("broken", "b", "1-truncated.jpg"), "wb") as f:
         f.write(jpg.tobytes()[: len(jpg) * 2 // 3])
     write(j("broken", "b", "2.png"), pattern(1))
+
+    write_formats(j)
 
     write(j("unknown", "a", "0.png"), pattern(0))
     write(j("unknown", "z", "0.png"), pattern(1))

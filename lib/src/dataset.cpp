@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -37,20 +38,49 @@ bool is_hidden(const fs::path& p) {
   return !name.empty() && name[0] == '.';
 }
 
-bool has_image_extension(const fs::path& p) {
-  static const std::set<std::string> kExtensions = {".png", ".jpg", ".jpeg", ".bmp",
-                                                    ".pgm", ".ppm", ".tif",  ".tiff"};
-  return kExtensions.count(lower(p.extension().string())) > 0;
-}
-
-// The path relative to `base` without its extension, '/'-separated.
-std::string make_source_id(const fs::path& file, const fs::path& base) {
+// The path relative to `base`, '/'-separated.
+std::string relative_id(const fs::path& file, const fs::path& base) {
   fs::path rel = file.lexically_normal().lexically_relative(base.lexically_normal());
   if (rel.empty()) {
     rel = file.relative_path();
   }
-  rel.replace_extension();
   return rel.generic_string();
+}
+
+// Whether a directory entry under a class folder (not hidden, not a folder) is no image, and
+// then why; its first bytes decide, not its name.
+bool is_not_an_image(const fs::directory_entry& d, SkippedFile* why) {
+  why->path = d.path().generic_string();
+  std::error_code ec;
+  if (!d.is_regular_file(ec)) {
+    why->reason = SkipReason::kUnreadable;
+    why->detail = why->path +
+                  ": not a regular file (a broken link, a link to a folder, a fifo, a socket or a "
+                  "device)";
+    return true;
+  }
+  std::ifstream in(d.path(), std::ios::binary);
+  if (!in) {
+    why->reason = SkipReason::kUnreadable;
+    why->detail = why->path + ": cannot be opened";
+    return true;
+  }
+  std::uint8_t head[kSniffBytes];
+  in.read(reinterpret_cast<char*>(head), sizeof head);
+  const auto n = static_cast<std::size_t>(in.gcount());
+  if (in.bad()) {
+    why->reason = SkipReason::kUnreadable;
+    why->detail = why->path + ": read error";
+  } else if (n == 0) {
+    why->reason = SkipReason::kCorrupt;
+    why->detail = why->path + ": empty file (0 bytes), expected an image";
+  } else if (sniff_image_format(head, n) == ImageFormat::kUnknown) {
+    why->reason = SkipReason::kNotAnImage;
+    why->detail = why->path + ": not an image (its first bytes match no image format)";
+  } else {
+    return false;
+  }
+  return true;
 }
 
 std::string join_names(const std::vector<std::string>& names) {
@@ -115,6 +145,7 @@ std::string trim(const std::string& s) {
 struct ManifestLine {
   std::string path;
   std::string label;
+  std::size_t line = 0;  // 1-based line number in the file
 };
 
 // Reads the (path, label) pairs of a CSV manifest.
@@ -156,7 +187,7 @@ std::vector<ManifestLine> read_csv(std::istream& in, const std::string& file) {
       throw InvalidArgument(file + ":" + std::to_string(number) +
                             ": expected \"path,label\", got \"" + line + "\"");
     }
-    rows.push_back({fields[path_col], fields[label_col]});
+    rows.push_back({fields[path_col], fields[label_col], number});
   }
   return rows;
 }
@@ -189,7 +220,7 @@ std::vector<ManifestLine> read_jsonl(std::istream& in, const std::string& file) 
     if (!found) {
       throw InvalidArgument(where + ": expected a string \"label\", \"class_name\" or \"class\"");
     }
-    rows.push_back({j["path"].get<std::string>(), label});
+    rows.push_back({j["path"].get<std::string>(), label, number});
   }
   return rows;
 }
@@ -232,20 +263,61 @@ std::vector<std::string> list_class_dirs(const std::string& root) {
   return names;
 }
 
-std::vector<DatasetEntry> list_image_folder(const std::string& root) {
+void assign_source_ids(std::vector<DatasetEntry>& entries,
+                       const std::vector<std::string>& rel_paths) {
+  std::vector<std::string> ids(rel_paths.size());
+  std::vector<bool> full(rel_paths.size(), false);
+  for (std::size_t i = 0; i < rel_paths.size(); ++i) {
+    ids[i] = fs::path(rel_paths[i]).replace_extension().generic_string();
+    full[i] = ids[i] == rel_paths[i];
+  }
+  // Each pass gives the extension back to every file whose id is shared; a file changes at most
+  // once and relative paths are distinct, so this ends with distinct ids.
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::map<std::string, std::size_t> uses;
+    for (const std::string& id : ids) {
+      ++uses[id];
+    }
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (!full[i] && uses[ids[i]] > 1) {
+        ids[i] = rel_paths[i];
+        full[i] = true;
+        changed = true;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < entries.size() && i < ids.size(); ++i) {
+    entries[i].source_id = std::move(ids[i]);
+  }
+}
+
+std::vector<DatasetEntry> list_image_folder(const std::string& root,
+                                            std::vector<SkippedFile>* skipped) {
   const fs::path base(root);
   std::vector<DatasetEntry> entries;
+  std::vector<std::string> ids;  // relative to the root, per entry
+  std::vector<SkippedFile> rejected;
   for (const std::string& cls : list_class_dirs(root)) {
     std::vector<std::string> rel_paths;
+    std::vector<SkippedFile> class_rejected;
     std::error_code ec;
     fs::recursive_directory_iterator it(base / cls, ec);
     for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::error_code fec;
       if (is_hidden(it->path())) {
         it.disable_recursion_pending();
+        class_rejected.push_back({it->path().generic_string(), SkipReason::kHidden,
+                                  it->path().generic_string() + ": hidden, ignored"});
         continue;
       }
-      std::error_code fec;
-      if (it->is_regular_file(fec) && has_image_extension(it->path())) {
+      if (it->is_directory(fec) && !it->is_symlink(fec)) {
+        continue;
+      }
+      SkippedFile why;
+      if (is_not_an_image(*it, &why)) {
+        class_rejected.push_back(std::move(why));
+      } else {
         rel_paths.push_back(it->path().lexically_relative(base / cls).generic_string());
       }
     }
@@ -254,40 +326,77 @@ std::vector<DatasetEntry> list_image_folder(const std::string& root) {
                             "\" cannot be read: " + ec.message());
     }
     std::sort(rel_paths.begin(), rel_paths.end());
+    std::sort(class_rejected.begin(), class_rejected.end(),
+              [](const SkippedFile& a, const SkippedFile& b) { return a.path < b.path; });
+    for (SkippedFile& r : class_rejected) {
+      const std::string rel = fs::path(r.path).lexically_relative(base / cls).generic_string();
+      r.before = entries.size() +
+                 static_cast<std::size_t>(
+                     std::lower_bound(rel_paths.begin(), rel_paths.end(), rel) - rel_paths.begin());
+    }
     for (const std::string& rel : rel_paths) {
       DatasetEntry e;
       e.path = (base / cls / rel).generic_string();
       e.label = cls;
-      e.source_id = make_source_id(base / cls / rel, base);
       e.index = entries.size();
+      ids.push_back(relative_id(base / cls / rel, base));
       entries.push_back(std::move(e));
     }
+    std::move(class_rejected.begin(), class_rejected.end(), std::back_inserter(rejected));
+  }
+  assign_source_ids(entries, ids);
+  if (skipped != nullptr) {
+    *skipped = std::move(rejected);
   }
   return entries;
 }
 
-std::vector<DatasetEntry> list_manifest(const std::string& manifest_path) {
-  std::ifstream in(manifest_path);
-  if (!in) {
-    throw InvalidArgument("manifest \"" + manifest_path + "\" cannot be opened");
-  }
-  const bool csv = lower(fs::path(manifest_path).extension().string()) == ".csv";
-  const std::vector<ManifestLine> rows =
-      csv ? read_csv(in, manifest_path) : read_jsonl(in, manifest_path);
-  const fs::path base = fs::path(manifest_path).parent_path();
+std::vector<DatasetEntry> parse_manifest(const std::string& text, const std::string& name,
+                                         std::vector<SkippedFile>* skipped) {
+  std::istringstream in(text);
+  const bool csv = lower(fs::path(name).extension().string()) == ".csv";
+  const std::vector<ManifestLine> rows = csv ? read_csv(in, name) : read_jsonl(in, name);
+  const fs::path base = fs::path(name).parent_path();
   std::vector<DatasetEntry> entries;
+  std::vector<std::string> ids;
+  std::map<std::string, std::size_t> first_line;  // normalised path -> line naming it first
   entries.reserve(rows.size());
   for (const ManifestLine& row : rows) {
     const fs::path p(row.path);
-    const fs::path full = p.is_absolute() ? p : base / p;
+    const fs::path full = (p.is_absolute() ? p : base / p).lexically_normal();
+    const auto [it, fresh] = first_line.emplace(full.generic_string(), row.line);
+    if (!fresh) {
+      if (skipped != nullptr) {
+        skipped->push_back({full.generic_string(), SkipReason::kDuplicate,
+                            name + ":" + std::to_string(row.line) + ": \"" + row.path +
+                                "\" was listed already at line " + std::to_string(it->second),
+                            entries.size()});
+      }
+      continue;
+    }
     DatasetEntry e;
-    e.path = full.lexically_normal().generic_string();
+    e.path = full.generic_string();
     e.label = row.label;
-    e.source_id = p.is_absolute() ? make_source_id(full, base) : make_source_id(base / p, base);
     e.index = entries.size();
+    ids.push_back(relative_id(full, base));
     entries.push_back(std::move(e));
   }
+  assign_source_ids(entries, ids);
   return entries;
+}
+
+std::vector<DatasetEntry> list_manifest(const std::string& manifest_path,
+                                        std::vector<SkippedFile>* skipped) {
+  std::ifstream in(manifest_path, std::ios::binary);
+  if (!in) {
+    throw InvalidArgument("manifest \"" + manifest_path + "\" cannot be opened");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    throw InvalidArgument("manifest \"" + manifest_path + "\" cannot be read");
+  }
+  return parse_manifest(text.str(), manifest_path, skipped);
 }
 
 std::vector<std::string> read_labels_file(const std::string& path) {
@@ -364,9 +473,9 @@ Dataset open_dataset(const DatasetSource& source) {
       }
       resolve_labels(probes, ds.class_names);
     }
-    ds.entries = list_image_folder(source.root);
+    ds.entries = list_image_folder(source.root, &ds.skipped);
   } else {
-    ds.entries = list_manifest(source.manifest);
+    ds.entries = list_manifest(source.manifest, &ds.skipped);
     if (ds.class_names.empty()) {
       std::set<std::string> labels;
       for (const DatasetEntry& e : ds.entries) {
@@ -377,6 +486,18 @@ Dataset open_dataset(const DatasetSource& source) {
   }
   resolve_labels(ds.entries, ds.class_names);
   return ds;
+}
+
+std::vector<SkippedFile> shard_skipped(const std::vector<SkippedFile>& skipped, int shard_index,
+                                       int shard_count) {
+  shard_entries({}, shard_index, shard_count);  // the same checks
+  std::vector<SkippedFile> out;
+  for (std::size_t j = 0; j < skipped.size(); ++j) {
+    if (j % static_cast<std::size_t>(shard_count) == static_cast<std::size_t>(shard_index)) {
+      out.push_back(skipped[j]);
+    }
+  }
+  return out;
 }
 
 std::vector<DatasetEntry> shard_entries(const std::vector<DatasetEntry>& entries, int shard_index,

@@ -5,6 +5,7 @@
 #include <higfa/dataset.h>
 #include <higfa/dataset_writer.h>
 #include <higfa/error.h>
+#include <higfa/sample_id.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,16 +101,9 @@ void DatasetWriter::Impl::remove_listed_files() {
 }
 
 std::string DatasetWriter::Impl::base_id(const DatasetRecord& record) {
-  if (record.source_id.empty()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%06zu", counter++);
-    return buf;
-  }
-  std::string id = class_dir_name(record.source_id);  // '/' -> '_', no leading '.'
-  if (record.sample_index >= 0) {
-    id += "-s" + std::to_string(record.sample_index);
-  }
-  return id;
+  // The running counter numbers only the images without a source id.
+  return sample_id(record.source_id, record.sample_index,
+                   record.source_id.empty() ? counter++ : counter);
 }
 
 std::string DatasetWriter::Impl::unique_id(const std::string& dir, const std::string& base) {

@@ -2,6 +2,7 @@
 // Copyright 2026 The higfa authors
 // WebDataset encoding: sample keys, PNG members, JSON members and shard boundaries.
 #include <higfa/error.h>
+#include <higfa/sample_id.h>
 #include <higfa/seed.h>
 #include <higfa/tar_writer.h>
 #include <higfa/webdataset.h>
@@ -19,41 +20,11 @@ namespace higfa {
 
 namespace {
 
-// Keys are kept short so "<key>-<n>.json" always fits ustar's 100-byte name field.
-constexpr std::size_t kMaxKeyLength = 64;
-constexpr std::size_t kKeptPrefix = 47;
 // Keys are checked for uniqueness among this many samples of an archive (all of a shard of
 // usual size); an endless archive keeps bounded memory. Our choice, not WebDataset's.
 constexpr std::size_t kKeyWindow = 65536;
 
-bool is_key_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
-}
-
 }  // namespace
-
-std::string webdataset_key(const std::string& source_id, std::int64_t sample_index,
-                           std::uint64_t counter) {
-  std::string raw;
-  if (source_id.empty()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%06llu", static_cast<unsigned long long>(counter));
-    raw = buf;
-  } else {
-    raw = sample_index >= 0 ? source_id + "-s" + std::to_string(sample_index) : source_id;
-  }
-  std::string key = raw;
-  for (char& c : key) {
-    if (!is_key_char(c)) c = '_';
-  }
-  if (key.size() > kMaxKeyLength) {
-    char hash[17];
-    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(fnv1a64(raw)));
-    key = key.substr(0, kKeptPrefix) + "-" + hash;
-  }
-  return key;
-}
 
 struct WebDatasetEncoder::Impl {
   WebDatasetOptions options;
@@ -127,7 +98,7 @@ WebDatasetChunk WebDatasetEncoder::add(const ImageView& image, const WebDatasetS
   chunk.starts_shard = !s.open;
   const bool new_shard = chunk.starts_shard;
   const std::uint64_t shard = new_shard && s.emitted ? s.shard + 1 : s.shard;
-  const std::string base = webdataset_key(sample.source_id, sample.sample_index, s.samples);
+  const std::string base = sample_id(sample.source_id, sample.sample_index, s.samples);
   chunk.key = new_shard ? base : s.unique_key(base);
 
   nlohmann::ordered_json json = nlohmann::ordered_json::object();

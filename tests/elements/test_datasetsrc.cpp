@@ -6,6 +6,7 @@
 #include <gst/video/video.h>
 #include <gtest/gtest.h>
 
+#include <opencv2/imgcodecs.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -344,3 +345,117 @@ TEST(DatasetSrc, RestartsFromTheFirstImageAfterAStateCycle) {
 }
 
 }  // namespace
+
+namespace {
+
+guint64 summary_field(const GstStructure* s, const char* field) {
+  guint64 v = G_MAXUINT64;
+  EXPECT_TRUE(gst_structure_get_uint64(s, field, &v)) << field;
+  return v;
+}
+
+// The formats fixture (tools/make_dataset_fixtures.py): every format by content in a/, files
+// that are no images (or not decodable) in b/.
+const std::string kFormats = std::string(HIGFA_FIXTURES_DIR) + "/images/formats";
+
+}  // namespace
+
+TEST(DatasetSrc, EveryFileIsReadOrReportedWithItsReason) {
+  const bool gif = cv::haveImageReader(kFormats + "/b/anim.gif");  // OpenCV 4.6: no GIF reader
+  GstHarness* h = gst_harness_new("datasetsrc");
+  BusCapture bus(h->element);  // keeps the messages on a bus of the test's own
+  g_object_set(h->element, "location", kFormats.c_str(), nullptr);
+  Received r;
+  run_to_eos(h, &r);
+  const std::vector<std::string> ids = r.source_ids();
+  const std::set<std::string> read(ids.begin(), ids.end());
+  EXPECT_EQ(read.size(), ids.size());
+  for (const char* id : {"a/lossless", "a/lossy", "a/rgb.bmp", "a/rgb.tiff", "a/codestream",
+                         "a/sun", "a/radiance", "a/tuple", "b/png-named", "b/noext"}) {
+    EXPECT_EQ(read.count(id), 1u) << id;
+  }
+  const guint64 files = 21;  // 14 in a/, 7 in b/ (one hidden)
+  GstStructure* summary = nullptr;
+  g_object_get(h->element, "summary", &summary, nullptr);
+  ASSERT_NE(summary, nullptr);
+  EXPECT_EQ(summary_field(summary, "files"), files);
+  EXPECT_EQ(summary_field(summary, "read"), r.buffers.size());
+  EXPECT_EQ(summary_field(summary, "read"), 16u + (gif ? 1 : 0));
+  EXPECT_EQ(summary_field(summary, "not-an-image"), 2u);  // b/x.png, b/notes.txt
+  EXPECT_EQ(summary_field(summary, "corrupt"), 1u);       // b/truncated.png
+  EXPECT_EQ(summary_field(summary, "unsupported-format"), gif ? 0u : 1u);
+  EXPECT_EQ(summary_field(summary, "hidden"), 1u);
+  EXPECT_EQ(summary_field(summary, "too-large"), 0u);
+  EXPECT_EQ(summary_field(summary, "skipped"), uint64_property(h, "skipped"));
+  EXPECT_EQ(summary_field(summary, "read") + summary_field(summary, "skipped") +
+                summary_field(summary, "hidden"),
+            files);
+  std::vector<std::string> warnings;
+  std::vector<GstStructure*> posted;
+  GstBus* b = gst_element_get_bus(h->element);
+  while (GstMessage* m = gst_bus_pop(b)) {
+    if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_WARNING) {
+      GError* err = nullptr;
+      gst_message_parse_warning(m, &err, nullptr);
+      warnings.push_back(err->message);
+      g_clear_error(&err);
+    } else if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ELEMENT &&
+               gst_structure_has_name(gst_message_get_structure(m), "higfa-dataset-summary")) {
+      posted.push_back(gst_structure_copy(gst_message_get_structure(m)));
+    }
+    gst_message_unref(m);
+  }
+  gst_object_unref(b);
+  EXPECT_EQ(warnings.size(), uint64_property(h, "skipped"));
+  bool text_named = false;
+  for (const auto& w : warnings) {
+    text_named |=
+        w.find("b/x.png") != std::string::npos && w.find("not-an-image") != std::string::npos;
+  }
+  EXPECT_TRUE(text_named) << "no not-an-image warning names b/x.png";
+  ASSERT_EQ(posted.size(), 1u);
+  EXPECT_TRUE(gst_structure_is_equal(posted[0], summary));
+  for (GstStructure* s : posted) gst_structure_free(s);
+  gst_structure_free(summary);
+  gst_harness_teardown(h);
+}
+
+TEST(DatasetSrc, ImageOverMaxPixelsIsSkippedFromItsHeaderNamingItsSize) {
+  TempDir tmp;
+  write_gray_png(tmp / "data/a/small.png", 0, 8, 6);
+  write_gray_png(tmp / "data/a/wide.png", 1, 32, 4);
+  GstHarness* h = gst_harness_new("datasetsrc");
+  BusCapture bus(h->element);
+  g_object_set(h->element, "location", (tmp / "data").c_str(), "max-pixels",
+               G_GUINT64_CONSTANT(100), nullptr);
+  Received r;
+  run_to_eos(h, &r);
+  EXPECT_EQ(r.source_ids(), (std::vector<std::string>{"a/small"}));
+  const auto warnings = bus.texts(GST_MESSAGE_WARNING);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("wide.png"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("32 x 4 = 128 pixels"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[0].find("too-large"), std::string::npos) << warnings[0];
+  guint64 max = 0;
+  GstHarness* fresh = gst_harness_new("datasetsrc");
+  g_object_get(fresh->element, "max-pixels", &max, nullptr);
+  EXPECT_EQ(max, G_GUINT64_CONSTANT(64) << 20);
+  gst_harness_teardown(fresh);
+  gst_harness_teardown(h);
+}
+
+TEST(DatasetSrc, ImageOverMaxPixelsIsAnErrorWithoutSkipUnreadable) {
+  TempDir tmp;
+  write_gray_png(tmp / "data/a/wide.png", 1, 32, 4);
+  GstHarness* h = gst_harness_new("datasetsrc");
+  BusCapture bus(h->element);
+  g_object_set(h->element, "location", (tmp / "data").c_str(), "max-pixels",
+               G_GUINT64_CONSTANT(100), "skip-unreadable", FALSE, nullptr);
+  Received r;
+  run_to_eos(h, &r);
+  EXPECT_TRUE(r.buffers.empty());
+  const auto errors = bus.texts(GST_MESSAGE_ERROR);
+  ASSERT_GE(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("wide.png"), std::string::npos) << errors[0];
+  gst_harness_teardown(h);
+}

@@ -5,12 +5,18 @@
 #include <higfa/dataset.h>
 #include <higfa/dataset_writer.h>
 #include <higfa/error.h>
+#include <higfa/image_header.h>
+#include <higfa/sample_id.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -216,6 +222,157 @@ TEST(Dataset, UnreadableFilesThrowErrorNamingTheFile) {
 
 higfa::ImageView gray_view(std::vector<std::uint8_t>& px, int w, int h) {
   return {px.data(), w, h, w, higfa::PixelFormat::kGray8};
+}
+
+const std::string kFormats = kImages + "/formats";
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+higfa::SkipReason decode_reason(const std::string& path, const higfa::DecodeLimits& limits = {}) {
+  try {
+    higfa::decode_image(path, limits);
+  } catch (const higfa::ImageDecodeError& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    return e.reason();
+  }
+  ADD_FAILURE() << path << " decoded";
+  return higfa::SkipReason::kHidden;
+}
+
+TEST(Dataset, FormatIsToldByContentNotByName) {
+  const std::string png = read_all(kFormats + "/b/png-named.jpg");
+  const std::string text = read_all(kFormats + "/b/x.png");
+  auto sniff = [](const std::string& b) {
+    return higfa::sniff_image_format(reinterpret_cast<const std::uint8_t*>(b.data()), b.size());
+  };
+  EXPECT_EQ(sniff(png), higfa::ImageFormat::kPng);
+  EXPECT_EQ(sniff(read_all(kFormats + "/a/lossy.webp")), higfa::ImageFormat::kWebp);
+  EXPECT_EQ(sniff(text), higfa::ImageFormat::kUnknown);
+  EXPECT_EQ(higfa::decode_image(kFormats + "/b/png-named.jpg").width, 8);
+  EXPECT_EQ(higfa::decode_image(kFormats + "/b/noext").height, 6);
+}
+
+// The header readers agree with the decoder on every format of the fixture tree.
+TEST(Dataset, HeaderSizeOfEveryFormatIsTheDecodedSize) {
+  std::set<higfa::ImageFormat> formats;
+  for (const auto& f : fs::directory_iterator(kFormats + "/a")) {
+    SCOPED_TRACE(f.path().string());
+    const std::string bytes = read_all(f.path().string());
+    const auto h = higfa::read_image_header(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                            bytes.size(), f.path().string());
+    formats.insert(h.format);
+    const auto img = higfa::decode_image(f.path().string());
+    EXPECT_EQ(h.width, static_cast<std::uint64_t>(img.width));
+    EXPECT_EQ(h.height, static_cast<std::uint64_t>(img.height));
+  }
+  EXPECT_EQ(formats.size(), 11u);  // png jpeg bmp tiff webp pnm pam pfm sun-raster hdr jpeg2000
+  EXPECT_EQ(formats.count(higfa::ImageFormat::kUnknown), 0u);
+}
+
+TEST(Dataset, OpenExrHeaderIsReadAndDecodedWhereOpenCvAllowsIt) {
+  const std::string path = kImages + "/exr/a/img.exr";
+  const std::string bytes = read_all(path);
+  const auto h = higfa::read_image_header(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                          bytes.size(), path);
+  EXPECT_EQ(h.format, higfa::ImageFormat::kOpenExr);
+  EXPECT_EQ(h.width, 5u);
+  EXPECT_EQ(h.height, 4u);
+  try {
+    EXPECT_EQ(higfa::decode_image(path).width, 5);
+  } catch (const higfa::ImageDecodeError& e) {
+    EXPECT_EQ(e.reason(), higfa::SkipReason::kUnsupportedFormat) << e.what();
+  }
+}
+
+TEST(Dataset, EachUndecodableFileHasItsReason) {
+  EXPECT_EQ(decode_reason(kFormats + "/b/x.png"), higfa::SkipReason::kNotAnImage);
+  EXPECT_EQ(decode_reason(kFormats + "/b/truncated.png"), higfa::SkipReason::kCorrupt);
+  EXPECT_EQ(decode_reason(kImages + "/broken/a/1-zero.png"), higfa::SkipReason::kCorrupt);
+  EXPECT_EQ(decode_reason(kImages + "/broken/a/missing.png"), higfa::SkipReason::kUnreadable);
+  if (!cv::haveImageReader(kFormats + "/b/anim.gif")) {
+    EXPECT_EQ(decode_reason(kFormats + "/b/anim.gif"), higfa::SkipReason::kUnsupportedFormat);
+  }
+}
+
+TEST(Dataset, PixelLimitRefusesAnImageFromItsHeader) {
+  const std::string jpg = kFormats + "/a/photo.jpg";  // 16 x 16
+  try {
+    higfa::decode_image(jpg, {255});
+    FAIL() << "decoded over the limit";
+  } catch (const higfa::ImageDecodeError& e) {
+    EXPECT_EQ(e.reason(), higfa::SkipReason::kTooLarge);
+    EXPECT_NE(std::string(e.what()).find("16 x 16 = 256 pixels"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(higfa::decode_image(jpg, {256}).width, 16);
+  EXPECT_EQ(higfa::decode_image(jpg, {0}).width, 16);  // 0: no limit
+  EXPECT_EQ(higfa::DecodeLimits{}.max_pixels, 64u << 20);
+}
+
+TEST(Dataset, ImageFolderReadsByContentAndReportsEveryOtherFile) {
+  std::vector<higfa::SkippedFile> skipped;
+  const auto entries = higfa::list_image_folder(kFormats, &skipped);
+  std::size_t files = 0;
+  for (const auto& f : fs::recursive_directory_iterator(kFormats)) files += f.is_regular_file();
+  EXPECT_EQ(entries.size() + skipped.size(), files);
+  std::map<std::string, higfa::SkipReason> reasons;
+  for (const auto& s : skipped) {
+    reasons[fs::path(s.path).filename().string()] = s.reason;
+    EXPECT_NE(s.detail.find(s.path), std::string::npos) << s.detail;
+  }
+  EXPECT_EQ(reasons,
+            (std::map<std::string, higfa::SkipReason>{{".DS_Store", higfa::SkipReason::kHidden},
+                                                      {"notes.txt", higfa::SkipReason::kNotAnImage},
+                                                      {"x.png", higfa::SkipReason::kNotAnImage}}));
+  std::set<std::string> ids;
+  for (const auto& e : entries) ids.insert(e.source_id);
+  EXPECT_EQ(ids.size(), entries.size());
+  for (const char* id : {"a/rgb.bmp", "a/rgb.tiff", "a/lossy", "a/lossless", "b/png-named",
+                         "b/noext", "b/truncated"}) {
+    EXPECT_EQ(ids.count(id), 1u) << id;
+  }
+}
+
+TEST(Dataset, SharedStemsKeepTheirExtensionWhateverTheOrder) {
+  std::vector<std::string> rel = {"c/x.png", "c/x.png.jpg", "c/x.jpg", "c/y.png", "c/z"};
+  std::vector<higfa::DatasetEntry> entries(rel.size());
+  higfa::assign_source_ids(entries, rel);
+  std::vector<std::string> ids;
+  for (const auto& e : entries) ids.push_back(e.source_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"c/x.png", "c/x.png.jpg", "c/x.jpg", "c/y", "c/z"}));
+  std::reverse(rel.begin(), rel.end());
+  higfa::assign_source_ids(entries, rel);
+  EXPECT_EQ(entries[0].source_id, "c/z");
+  EXPECT_EQ(entries[2].source_id, "c/x.jpg");
+  EXPECT_EQ(entries[4].source_id, "c/x.png");
+}
+
+TEST(Dataset, ManifestRowRepeatingAFileIsReportedAsDuplicate) {
+  std::vector<higfa::SkippedFile> skipped;
+  const auto entries = higfa::parse_manifest(
+      "path,label\na/0.png,a\nb/1.png,b\n./a/0.png,a\na/0.bmp,a\n", "/d/m.csv", &skipped);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].source_id, "a/0.png");
+  EXPECT_EQ(entries[1].source_id, "b/1");
+  EXPECT_EQ(entries[2].source_id, "a/0.bmp");
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_EQ(skipped[0].reason, higfa::SkipReason::kDuplicate);
+  EXPECT_EQ(skipped[0].path, "/d/a/0.png");
+  EXPECT_NE(skipped[0].detail.find("/d/m.csv:4"), std::string::npos) << skipped[0].detail;
+  EXPECT_NE(skipped[0].detail.find("line 2"), std::string::npos) << skipped[0].detail;
+}
+
+TEST(SampleId, DatasetWriterNamesASampleAsTheWebDatasetKeyDoes) {
+  TempDir tmp;
+  std::vector<std::uint8_t> px(4, 9);
+  higfa::DatasetWriter w(tmp.path(), false);
+  for (const char* source : {"Ankle boot/50000", "a/rgb.bmp", "a/rgb.tiff"}) {
+    const auto written = w.write(gray_view(px, 2, 2), {"a", source, 3, ""});
+    EXPECT_EQ(written.id, higfa::sample_id(source, 3, 0)) << source;
+  }
+  EXPECT_EQ(higfa::sample_id("a/rgb.bmp", 0, 0), "a_rgb_bmp-s0");
 }
 
 TEST(DatasetWriter, WritesFilesThenManifestLinesWithStableIds) {

@@ -3,6 +3,7 @@
 // Tests of the ustar writer and the WebDataset encoder (keys, members, shards, PNG round trip).
 #include <gtest/gtest.h>
 #include <higfa/error.h>
+#include <higfa/sample_id.h>
 #include <higfa/tar_writer.h>
 #include <higfa/webdataset.h>
 #include <unistd.h>
@@ -133,14 +134,14 @@ TEST(TarWriter, PythonTarfileReadsTheArchiveBack) {
 }
 
 TEST(WebDatasetKey, UsesSourceIdAndSampleIndexAndSanitises) {
-  EXPECT_EQ(higfa::webdataset_key("Ankle boot/50000", 3, 9), "Ankle_boot_50000-s3");
-  EXPECT_EQ(higfa::webdataset_key("a/img.v2", -1, 9), "a_img_v2");
-  EXPECT_EQ(higfa::webdataset_key("", -1, 42), "000042");
+  EXPECT_EQ(higfa::sample_id("Ankle boot/50000", 3, 9), "Ankle_boot_50000-s3");
+  EXPECT_EQ(higfa::sample_id("a/img.v2", -1, 9), "a_img_v2");
+  EXPECT_EQ(higfa::sample_id("", -1, 42), "000042");
 }
 
 TEST(WebDatasetKey, LongKeysAreShortenedWithAHash) {
-  const std::string a = higfa::webdataset_key(std::string(100, 'x') + "a", 0, 0);
-  const std::string b = higfa::webdataset_key(std::string(100, 'x') + "b", 0, 0);
+  const std::string a = higfa::sample_id(std::string(100, 'x') + "a", 0, 0);
+  const std::string b = higfa::sample_id(std::string(100, 'x') + "b", 0, 0);
   EXPECT_EQ(a.size(), 64u);
   EXPECT_NE(a, b);
   EXPECT_EQ(a.substr(0, 47), std::string(47, 'x'));

@@ -4,12 +4,16 @@
 #include <gst/gst.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -509,6 +513,167 @@ TEST(Reliability, DatasetLabelUnknownToTheBundleFailsTheStartNamingIt) {
                                " ! fakesink"));
   ASSERT_FALSE(run.errors.empty());
   EXPECT_NE(run.errors[0].find("zebra"), std::string::npos) << run.errors[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bounded decoding: a decompression bomb is refused from its header.
+
+void put_be32(std::string* out, std::uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+}
+
+void put_png_chunk(std::string* out, const char* type, const std::string& data) {
+  put_be32(out, static_cast<std::uint32_t>(data.size()));
+  const std::string body = std::string(type, 4) + data;
+  *out += body;
+  put_be32(out, static_cast<std::uint32_t>(
+                    crc32(0, reinterpret_cast<const Bytef*>(body.data()), body.size())));
+}
+
+/// A valid grey PNG of w x h black pixels at 1 bit per pixel, deflated one row at a time so that
+/// neither the image nor its rows are ever held whole: 30000 x 30000 takes about 110 KB, and
+/// decodes to 900 MB of 8-bit grey.
+std::string bomb_png(std::uint32_t w, std::uint32_t h) {
+  std::string png("\x89PNG\r\n\x1a\n", 8);
+  std::string ihdr;
+  put_be32(&ihdr, w);
+  put_be32(&ihdr, h);
+  ihdr += std::string("\x01\x00\x00\x00\x00", 5);  // bit depth 1, grey, deflate, no filter/lace
+  put_png_chunk(&png, "IHDR", ihdr);
+  z_stream z{};
+  EXPECT_EQ(deflateInit(&z, Z_BEST_COMPRESSION), Z_OK);
+  std::vector<std::uint8_t> row(1 + (w + 7) / 8, 0);  // filter byte 0, then the packed pixels
+  std::vector<std::uint8_t> buf(1 << 16);
+  std::string idat;
+  for (std::uint32_t y = 0; y <= h; ++y) {
+    const bool last = y == h;
+    z.next_in = last ? nullptr : row.data();
+    z.avail_in = last ? 0 : static_cast<uInt>(row.size());
+    do {
+      z.next_out = buf.data();
+      z.avail_out = static_cast<uInt>(buf.size());
+      deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);
+      idat.append(reinterpret_cast<const char*>(buf.data()), buf.size() - z.avail_out);
+    } while (z.avail_out == 0);
+  }
+  deflateEnd(&z);
+  put_png_chunk(&png, "IDAT", idat);
+  put_png_chunk(&png, "IEND", "");
+  return png;
+}
+
+/// A field of /proc/self/status in bytes ("VmHWM", "VmRSS"), or -1.
+long long status_bytes(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stoll(line.substr(field.size() + 1)) * 1024;
+  }
+  return -1;
+}
+
+TEST(Reliability, DecompressionBombIsSkippedFromItsHeaderWithinBoundedMemory) {
+  TempDir tmp;
+  write_png(tmp / "data/a/good.png", 0);
+  const std::string bomb = bomb_png(30000, 30000);
+  write_bytes(tmp / "data/a/bomb.png", bomb);
+  std::cout << "bomb: 30000 x 30000 grey PNG of " << bomb.size() << " bytes\n";
+  write_png(tmp / "warm/a/good.png", 0);
+  {
+    PipelineRun warm;  // loads the plugins and decodes a PNG before the measurement
+    play(&warm, "datasetsrc location=" + (tmp / "warm") + " ! fakesink");
+  }
+  // Writing 5 to clear_refs resets the peak (VmHWM) to the current RSS (Linux 4.0+).
+  const bool reset = static_cast<bool>(std::ofstream("/proc/self/clear_refs") << "5");
+  const long long before = reset ? status_bytes("VmRSS") : status_bytes("VmHWM");
+  PipelineRun run;
+  play(&run, "datasetsrc name=src location=" + (tmp / "data") + " ! fakesink");
+  const long long peak = status_bytes("VmHWM");
+  ASSERT_TRUE(run.eos) << run.all_errors();
+  ASSERT_GT(before, 0) << "no /proc/self/status";
+  const long long growth = peak - before;
+  // The default limit's decoded size: 64 Mpx of 8-bit grey. Decoding the bomb would take 900 MB.
+  const long long bound = static_cast<long long>(64) << 20;
+  std::cout << "peak RSS growth while reading the bomb: " << growth / 1024 << " KiB ("
+            << (reset ? "VmHWM reset through clear_refs" : "VmHWM delta, no reset") << ")\n";
+  EXPECT_LT(growth, bound);
+  EXPECT_EQ(run.counter("src", "skipped"), 1u);
+  GstStructure* summary = nullptr;
+  g_object_get(run.get("src"), "summary", &summary, nullptr);
+  guint64 too_large = 0, read = 0;
+  gst_structure_get_uint64(summary, "too-large", &too_large);
+  gst_structure_get_uint64(summary, "read", &read);
+  gst_structure_free(summary);
+  EXPECT_EQ(too_large, 1u);
+  EXPECT_EQ(read, 1u);
+  ASSERT_EQ(run.warnings.size(), 1u);
+  EXPECT_NE(run.warnings[0].find("bomb.png"), std::string::npos) << run.warnings[0];
+  EXPECT_NE(run.warnings[0].find("30000 x 30000"), std::string::npos) << run.warnings[0];
+}
+
+TEST(Reliability, DecompressionBombIsAnErrorNamingItWhenSkippingIsOff) {
+  TempDir tmp;
+  write_bytes(tmp / "data/a/bomb.png", bomb_png(30000, 30000));
+  PipelineRun run;
+  play(&run, "datasetsrc location=" + (tmp / "data") + " skip-unreadable=false ! fakesink");
+  EXPECT_FALSE(run.eos);
+  ASSERT_EQ(run.errors.size(), 1u);
+  EXPECT_NE(run.errors[0].find("bomb.png"), std::string::npos) << run.errors[0];
+  EXPECT_NE(run.errors[0].find("30000 x 30000"), std::string::npos) << run.errors[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unique ids: one stem in two formats, through datasetsink and webdatasetmux.
+
+/// The member names of a ustar archive.
+std::vector<std::string> tar_names(const std::string& tar) {
+  std::vector<std::string> names;
+  for (std::size_t at = 0; at + 512 <= tar.size();) {
+    const std::string name(tar.c_str() + at, strnlen(tar.c_str() + at, 100));
+    if (name.empty()) break;  // the end-of-archive marker
+    const std::size_t size = std::stoull(std::string(tar.c_str() + at + 124, 11), nullptr, 8);
+    names.push_back(name);
+    at += 512 + (size + 511) / 512 * 512;
+  }
+  return names;
+}
+
+TEST(Reliability, OneStemInTwoFormatsGetsTwoIdsSeedsAndTheSameNameInManifestAndTar) {
+  TempDir tmp;
+  fs::create_directories(tmp / "data/a");
+  cv::Mat bgr(8, 8, CV_8UC3, cv::Scalar(30, 60, 90));
+  cv::imwrite(tmp / "data/a/rgb.bmp", bgr);
+  cv::imwrite(tmp / "data/a/rgb.tiff", bgr + cv::Scalar(40, 40, 40));
+  write_png(tmp / "data/b/rgb.png", 1);
+  PipelineRun run;
+  play(&run, "datasetsrc location=" + (tmp / "data") + " bundle=" + kTiny + " ! contourextract ! " +
+                 sampler(kTiny, 2, 2) +
+                 " ! tee name=t t. ! queue ! datasetsink location=" + (tmp / "out") +
+                 " t. ! queue ! webdatasetmux ! filesink location=" + (tmp / "out.tar"));
+  ASSERT_TRUE(run.eos) << run.all_errors();
+
+  std::set<std::string> ids;
+  std::map<std::string, std::set<long long>> seeds;  // source id -> seeds of its samples
+  std::ifstream in(tmp / "out/manifest.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    ids.insert(j["id"].get<std::string>());
+    seeds[j["source_id"].get<std::string>()].insert(j["provenance"]["seed"].get<long long>());
+  }
+  EXPECT_EQ(ids, (std::set<std::string>{"a_rgb_bmp-s0", "a_rgb_bmp-s1", "a_rgb_tiff-s0",
+                                        "a_rgb_tiff-s1", "b_rgb-s0", "b_rgb-s1"}));
+  std::set<std::string> keys;
+  for (const std::string& name : tar_names(read_bytes(tmp / "out.tar"))) {
+    if (fs::path(name).extension() == ".png") keys.insert(fs::path(name).stem().string());
+  }
+  EXPECT_EQ(keys, ids) << "the tar's keys are the manifest's ids";
+  ASSERT_EQ(seeds.size(), 3u);
+  ASSERT_EQ(seeds["a/rgb.bmp"].size(), 2u);
+  ASSERT_EQ(seeds["a/rgb.tiff"].size(), 2u);
+  for (long long s : seeds["a/rgb.bmp"]) {
+    EXPECT_EQ(seeds["a/rgb.tiff"].count(s), 0u) << "the two files share seed " << s;
+  }
+  expect_manifest_matches_disk(tmp / "out");
 }
 
 struct BadBundle {

@@ -35,9 +35,10 @@ struct WrittenImage {
 /// line appended (one write(2) per line, so a line is never left half-written by an error).
 /// close() fsyncs the manifest and the directories. Not thread-safe.
 ///
-/// Ids: "<source_id with '/' -> '_'>-s<sample_index>" with provenance, "<source_id ...>" with a
-/// source id only, else a running counter "000000", "000001", ...; "-1", "-2", ... is appended
-/// while the id is taken in its directory (earlier in this run, or an existing file).
+/// Ids: sample_id() of the source id and sample index ("Coat_img1-s0", the key webdatasetmux
+/// gives the same sample), with a running counter "000000", "000001", ... for the images without
+/// a source id; "-1", "-2", ... is appended while the id is taken in its directory (earlier in
+/// this run, or an existing file).
 class DatasetWriter {
  public:
   /// Opens (creating directories as needed) `out_dir`/manifest.jsonl. An existing non-empty

@@ -36,21 +36,14 @@ struct WebDatasetChunk {
   bool ends_shard = false;          ///< the bytes end with the end-of-archive marker
 };
 
-/// The key a sample is stored under before de-duplication: "<source_id>-s<sample_index>", or
-/// "<source_id>" without a sample index, or the zero-padded `counter` without a source id. Every
-/// byte outside [A-Za-z0-9_-] becomes '_' (WebDataset readers split the key from the extension
-/// at the first '.', and '/' would make directories); a key over 64 bytes keeps its first 47
-/// and appends '-' and 16 hex digits of the FNV-1a hash of the whole, so it stays unique.
-std::string webdataset_key(const std::string& source_id, std::int64_t sample_index,
-                           std::uint64_t counter);
-
-/// Turns frames into a WebDataset tar stream. Each sample becomes, in this order, <key>.png,
-/// <key>.cls (the class id in ASCII decimal, when known) and <key>.json ({"key", "class_id", then
-/// the members of to_json(metas), then those of sample.metas_json not taken yet}). Keys are unique
-/// within an archive of up to 65536 samples (in a longer one, among its last 65536, which bounds
-/// the memory of an endless stream): a repeated one gets "-1", "-2", ... appended. With shard_size
-/// N > 0, sample N·k starts archive k and sample N·k + N - 1 ends it with the end-of-archive
-/// marker. Not thread-safe.
+/// Turns frames into a WebDataset tar stream. A sample's key is sample_id() (sample_id.h) of its
+/// source id, its sample index and the count of samples before it: the id datasetsink gives the
+/// same sample. Each sample becomes, in this order, <key>.png, <key>.cls (the class id in ASCII
+/// decimal, when known) and <key>.json ({"key", "class_id", then the members of metas_json}). Keys
+/// are unique within an archive of up to 65536 samples (in a longer one, among its last 65536,
+/// which bounds the memory of an endless stream): a repeated one gets "-1", "-2", ... appended.
+/// With shard_size N > 0, sample N·k starts archive k and sample N·k + N - 1 ends it with the
+/// end-of-archive marker. Not thread-safe.
 class WebDatasetEncoder {
  public:
   explicit WebDatasetEncoder(WebDatasetOptions options = {});
