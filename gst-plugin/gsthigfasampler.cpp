@@ -18,8 +18,8 @@
  * buffer offset, else its index in the stream) without one, so a sharded run draws exactly what a
  * single run would. Frames are held until #GstHigfaSampler:batch-size samples can be drawn
  * together, across frames; outputs keep the input order, and a sample is the same whatever it
- * was batched with. EOS, a caps or segment change and a drain query sample what is held; a flush
- * or a stop cancels sampling between two steps and discards it.
+ * was batched with; the latency query reports the wait. EOS, a caps or segment change and a drain
+ * query sample what is held; a flush or a stop cancels sampling between two steps and discards it.
  *
  * ## Example launch line
  * |[
@@ -110,6 +110,8 @@ struct State {
   std::atomic<guint64> processed{0};
   std::atomic<guint64> generated{0};
   std::atomic<guint64> skipped{0};
+  // An input frame's duration from the caps, for latency queries; GST_CLOCK_TIME_NONE: unknown.
+  std::atomic<GstClockTime> frame_duration{GST_CLOCK_TIME_NONE};
   // Streaming-thread state.
   GstVideoInfo in_info;
   GstVideoInfo out_info;
@@ -383,6 +385,9 @@ static gboolean gst_higfa_sampler_set_caps(GstBaseTransform* trans, GstCaps* inc
   st->in_info = in;
   st->out_info = out;
   st->have_caps = true;
+  st->frame_duration = in.fps_n > 0 && in.fps_d > 0
+                           ? gst_util_uint64_scale_int(GST_SECOND, in.fps_d, in.fps_n)
+                           : GST_CLOCK_TIME_NONE;
   GST_DEBUG_OBJECT(self, "output caps %" GST_PTR_FORMAT, static_cast<gpointer>(outcaps));
   return TRUE;
 }
@@ -454,33 +459,36 @@ static std::string gst_higfa_sampler_fallback_source_id(GstHigfaSampler* self, G
   return out;
 }
 
-// The intended class: the label meta's class name (or id), else the class property.
+static GstFlowReturn gst_higfa_sampler_drain(GstHigfaSampler* self);
+
+// The intended class: the label meta's class name (or id), else the class property. Before an
+// error the frames held from earlier inputs are sampled and pushed: a bad frame loses no others.
 static LabelResult gst_higfa_sampler_resolve_label(GstHigfaSampler* self, GstBuffer* buf,
                                                    const GstHigfaSamplerSettings& s, Label* label) {
   State* st = self->state;
   const higfa::ModelBundle& bundle = st->sampler->bundle();
   const higfa::BundleManifest& m = bundle.manifest();
+  const auto fail = [self](const std::string& text, const std::string& debug) {
+    gst_higfa_sampler_drain(self);
+    GST_ELEMENT_ERROR(self, STREAM, FAILED, ("%s", text.c_str()), ("%s", debug.c_str()));
+    return LabelResult::kError;
+  };
   const GstHigfaLabelMeta* meta = gst_buffer_get_higfa_label_meta(buf);
   if (meta != nullptr) {
     if (meta->class_name != nullptr && meta->class_name[0] != '\0') {
       label->class_id = bundle.class_id(meta->class_name);
-      if (label->class_id < 0) {
-        GST_ELEMENT_ERROR(self, STREAM, FAILED,
-                          ("Unknown class \"%s\" in the frame's label: the bundle \"%s\" has the "
-                           "classes %s",
-                           meta->class_name, s.bundle.c_str(), joined_class_names(m).c_str()),
-                          ("label meta class_name not in the bundle's class list"));
-        return LabelResult::kError;
-      }
+      if (label->class_id < 0)
+        return fail(std::string("Unknown class \"") + meta->class_name +
+                        "\" in the frame's label: the bundle \"" + s.bundle +
+                        "\" has the classes " + joined_class_names(m),
+                    "label meta class_name not in the bundle's class list");
     } else if (meta->class_id >= 0 && meta->class_id < m.num_classes) {
       label->class_id = meta->class_id;
     } else {
-      GST_ELEMENT_ERROR(self, STREAM, FAILED,
-                        ("Unknown class id %d in the frame's label: the bundle \"%s\" has %d "
-                         "classes",
-                         meta->class_id, s.bundle.c_str(), m.num_classes),
-                        ("label meta without a class name and with an out-of-range class_id"));
-      return LabelResult::kError;
+      return fail("Unknown class id " + std::to_string(meta->class_id) +
+                      " in the frame's label: the bundle \"" + s.bundle + "\" has " +
+                      std::to_string(m.num_classes) + " classes",
+                  "label meta without a class name and with an out-of-range class_id");
     }
     if (meta->source_id != nullptr) label->source_id = meta->source_id;
     if (meta->source_path != nullptr) label->source_path = meta->source_path;
@@ -492,12 +500,10 @@ static LabelResult gst_higfa_sampler_resolve_label(GstHigfaSampler* self, GstBuf
                        GST_BUFFER_OFFSET(buf));
     return LabelResult::kSkip;
   } else {
-    GST_ELEMENT_ERROR(
-        self, STREAM, FAILED,
-        ("Frame without a label: it has no label meta and the class property is "
-         "not set (set class=NAME, or missing-label=skip to drop such frames)"),
-        ("no GstHigfaLabelMeta on buffer %" GST_PTR_FORMAT, static_cast<gpointer>(buf)));
-    return LabelResult::kError;
+    return fail(
+        "Frame without a label: it has no label meta and the class property is not set (set "
+        "class=NAME, or missing-label=skip to drop such frames)",
+        "no GstHigfaLabelMeta on the buffer at offset " + std::to_string(GST_BUFFER_OFFSET(buf)));
   }
   label->class_name = m.class_names.at(static_cast<size_t>(label->class_id));
   if (label->source_id.empty()) label->source_id = gst_higfa_sampler_fallback_source_id(self, buf);
@@ -830,11 +836,36 @@ static gboolean gst_higfa_sampler_sink_event(GstBaseTransform* trans, GstEvent* 
   return GST_BASE_TRANSFORM_CLASS(gst_higfa_sampler_parent_class)->sink_event(trans, event);
 }
 
+// The latency holding frames adds: a full batch needs ceil(batch-size / N) frames, so the first
+// of them waits for the arrival of the others.
+static GstClockTime gst_higfa_sampler_held_latency(GstHigfaSampler* self) {
+  const GstClockTime duration = self->state->frame_duration.load();
+  if (!GST_CLOCK_TIME_IS_VALID(duration)) return 0;
+  guint batch, n;
+  {
+    gsthigfa::ObjectLock lock(self);
+    batch = self->state->settings.batch_size;
+    n = self->state->settings.samples_per_image;
+  }
+  return duration * ((batch + n - 1) / n - 1);
+}
+
 static gboolean gst_higfa_sampler_query(GstBaseTransform* trans, GstPadDirection direction,
                                         GstQuery* query) {
+  GstBaseTransformClass* parent = GST_BASE_TRANSFORM_CLASS(gst_higfa_sampler_parent_class);
   if (direction == GST_PAD_SINK && GST_QUERY_TYPE(query) == GST_QUERY_DRAIN)
     gst_higfa_sampler_drain(GST_HIGFA_SAMPLER(trans));
-  return GST_BASE_TRANSFORM_CLASS(gst_higfa_sampler_parent_class)->query(trans, direction, query);
+  if (direction == GST_PAD_SRC && GST_QUERY_TYPE(query) == GST_QUERY_LATENCY) {
+    if (!parent->query(trans, direction, query)) return FALSE;
+    gboolean live;
+    GstClockTime min, max;
+    gst_query_parse_latency(query, &live, &min, &max);
+    const GstClockTime held = gst_higfa_sampler_held_latency(GST_HIGFA_SAMPLER(trans));
+    gst_query_set_latency(query, live, min + held,
+                          GST_CLOCK_TIME_IS_VALID(max) ? max + held : GST_CLOCK_TIME_NONE);
+    return TRUE;
+  }
+  return parent->query(trans, direction, query);
 }
 
 // ---------------------------------------------------------------------------------------------

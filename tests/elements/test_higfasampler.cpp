@@ -669,6 +669,16 @@ TEST(HigfaSampler, ASkippedFrameIsDroppedAndMarksTheNextOutputDiscont) {
   EXPECT_EQ(get_counter(t.element, "skipped"), 1u);
 }
 
+// Batch-size 8 over 2 samples per frame holds 3 frames of 40 ms before the first batch.
+TEST(HigfaSampler, LatencyIncludesTheFramesHeldForABatch) {
+  SamplerHarness t(make_sampler(2, 0));
+  std::vector<GstBuffer*> out = t.run(make_labelled_frame(0, "a", "img-0"));
+  unref_all(out);
+  EXPECT_EQ(gst_harness_query_latency(t.h), 3 * kInputDuration);
+  g_object_set(t.element, "batch-size", 1, nullptr);
+  EXPECT_EQ(gst_harness_query_latency(t.h), 0u);
+}
+
 // threads=0 (the default) runs LibTorch on the CPUs of the process's affinity mask.
 TEST(HigfaSampler, ZeroThreadsUsesTheCpusOfTheAffinityMask) {
   const int before = higfa::num_threads();
