@@ -11,12 +11,15 @@
  * #GstHigfaContourMeta, e.g. added by contourextract) under a per-sample seeded random
  * transform, and confidence-modulated classifier guidance in the final steps. The intended class
  * comes from the frame's #GstHigfaLabelMeta, else from #GstHigfaSampler:class; a frame with
- * neither is an error, or a counted skip with missing-label=skip. Outputs are at the model's
- * resolution and carry a provenance meta and a copy of the label meta. Sample i of a frame is
- * seeded higfa::derive_seed(seed, source id, i); the source id is the label meta's source_id, or
- * "<stream-id>-<input offset>" (the input's buffer offset, else its index in the stream) without
- * one, so a sharded run draws exactly what a single run would. A flush or a stop during
- * sampling cancels it between two steps.
+ * neither is an error, or a counted, dropped skip with missing-label=skip. Outputs are at the
+ * model's resolution, in buffers from a negotiated video buffer pool, and carry a provenance meta
+ * and a copy of the label meta. Sample i of a frame is seeded higfa::derive_seed(seed, source id,
+ * i); the source id is the label meta's source_id, or "<stream-id>-<input offset>" (the input's
+ * buffer offset, else its index in the stream) without one, so a sharded run draws exactly what a
+ * single run would. Frames are held until #GstHigfaSampler:batch-size samples can be drawn
+ * together, across frames; outputs keep the input order, and a sample is the same whatever it
+ * was batched with; the latency query reports the wait. EOS, a caps or segment change and a drain
+ * query sample what is held; a flush or a stop cancels sampling between two steps and discards it.
  *
  * ## Example launch line
  * |[
@@ -29,18 +32,21 @@
 
 #include "gsthigfasampler.h"
 
+#include <gst/video/gstvideopool.h>
 #include <gst/video/video.h>
 #include <higfa/bundle.h>
 #include <higfa/error.h>
+#include <higfa/frame_sampler.h>
 #include <higfa/runtime.h>
-#include <higfa/sample_frames.h>
-#include <higfa/sampler.h>
 
 #include <atomic>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gsthigfameta.h"
@@ -53,30 +59,6 @@ GST_DEBUG_CATEGORY_STATIC(gst_higfa_sampler_debug);
 
 namespace {
 
-// The C++ state of one element; new'd in _init, deleted in _finalize.
-struct State {
-  GstHigfaSamplerSettings settings = gst_higfa_sampler_default_settings();  // object lock
-  // Set in start() and cleared in stop(), with the streaming thread stopped.
-  std::optional<higfa::ModelBundle> bundle;
-  int default_class_id = -1;  // from the class property; -1: none
-  // The bundle's output format, for caps queries from other threads; object lock, 0: no bundle.
-  int out_width = 0;
-  int out_height = 0;
-  int out_channels = 0;
-  std::atomic<bool> cancel{false};
-  std::atomic<guint64> processed{0};
-  std::atomic<guint64> generated{0};
-  std::atomic<guint64> skipped{0};
-  // Streaming-thread state.
-  GstSegment segment;
-  GstVideoInfo in_info;
-  bool have_in_info = false;
-  GstVideoInfo out_info;
-  bool have_out_caps = false;
-  guint64 out_offset = 0;
-  guint64 inputs = 0;
-};
-
 // The label of one input frame, resolved against the bundle.
 struct Label {
   int class_id = -1;
@@ -86,28 +68,66 @@ struct Label {
   guint64 source_index = 0;
 };
 
-}  // namespace
+// One input frame with samples still to hand out, and the settings it arrived under.
+struct QueuedFrame {
+  GstBuffer* in = nullptr;  // owned
+  GstHigfaSamplerSettings settings;
+  higfa::SamplerOptions options;
+  Label label;
+  guint sampled = 0;  // samples 0 .. sampled - 1 are drawn
+  guint handed = 0;   // outputs handed out
 
-struct _GstHigfaSampler {
-  GstElement parent;
-  GstPad* sinkpad;
-  GstPad* srcpad;
-  State* state;
+  QueuedFrame() = default;
+  ~QueuedFrame() {
+    if (in != nullptr) gst_buffer_unref(in);
+  }
+  QueuedFrame(const QueuedFrame&) = delete;
+  QueuedFrame& operator=(const QueuedFrame&) = delete;
+  guint samples_left() const { return settings.samples_per_image - sampled; }
+};
+using FramePtr = std::shared_ptr<QueuedFrame>;
+
+// A drawn sample waiting for its output buffer.
+struct PendingOutput {
+  FramePtr frame;
+  higfa::FrameSample sample;
 };
 
-GST_ELEMENT_REGISTER_DEFINE(higfasampler, "higfasampler", GST_RANK_NONE, GST_TYPE_HIGFA_SAMPLER);
+// The next batch: frames from the front of the queue and how many samples each gives.
+using BatchPlan = std::vector<std::pair<FramePtr, guint>>;
 
-G_DEFINE_TYPE(GstHigfaSampler, gst_higfa_sampler, GST_TYPE_ELEMENT);
+// The C++ state of one element; new'd in _init, deleted in _finalize.
+struct State {
+  GstHigfaSamplerSettings settings = gst_higfa_sampler_default_settings();  // object lock
+  // Set in start() and cleared in stop(), with the streaming thread stopped.
+  std::optional<higfa::FrameSampler> sampler;
+  int default_class_id = -1;  // from the class property; -1: none
+  // The bundle's output format, for caps queries from other threads; object lock, 0: no bundle.
+  int out_width = 0;
+  int out_height = 0;
+  int out_channels = 0;
+  std::atomic<bool> cancel{false};
+  std::atomic<guint64> processed{0};
+  std::atomic<guint64> generated{0};
+  std::atomic<guint64> skipped{0};
+  // An input frame's duration from the caps, for latency queries; GST_CLOCK_TIME_NONE: unknown.
+  std::atomic<GstClockTime> frame_duration{GST_CLOCK_TIME_NONE};
+  // Streaming-thread state.
+  GstVideoInfo in_info;
+  GstVideoInfo out_info;
+  bool have_caps = false;
+  guint64 out_offset = 0;
+  guint64 inputs = 0;
+  std::deque<FramePtr> queue;       // frames with samples still to draw, in input order
+  std::deque<PendingOutput> ready;  // drawn samples, in output order
+  guint completing = 0;             // frames whose last output was handed out but not yet pushed
+};
 
-#define SINK_FORMATS "{ GRAY8, RGB, BGR, RGBA, BGRx }"
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(SINK_FORMATS)));
-
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
-    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE("{ GRAY8, RGB }")));
-
-namespace {
+void clear_queue(State* st) {
+  st->queue.clear();
+  st->ready.clear();
+  st->completing = 0;
+}
 
 std::string joined_class_names(const higfa::BundleManifest& m) {
   std::string out;
@@ -117,15 +137,34 @@ std::string joined_class_names(const higfa::BundleManifest& m) {
 
 }  // namespace
 
+struct _GstHigfaSampler {
+  GstBaseTransform parent;
+  State* state;
+};
+
+GST_ELEMENT_REGISTER_DEFINE(higfasampler, "higfasampler", GST_RANK_NONE, GST_TYPE_HIGFA_SAMPLER);
+
+G_DEFINE_TYPE(GstHigfaSampler, gst_higfa_sampler, GST_TYPE_BASE_TRANSFORM);
+
+#define SINK_FORMATS "{ GRAY8, RGB, BGR, RGBA, BGRx }"
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
+    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(SINK_FORMATS)));
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE("{ GRAY8, RGB }")));
+
 // ---------------------------------------------------------------------------------------------
 // Properties (the table is in gsthigfasamplersettings.cpp).
 
 static void gst_higfa_sampler_set_property(GObject* object, guint prop_id, const GValue* value,
                                            GParamSpec* pspec) {
   GstHigfaSampler* self = GST_HIGFA_SAMPLER(object);
-  GST_OBJECT_LOCK(self);
-  const gboolean known = gst_higfa_sampler_settings_set(&self->state->settings, prop_id, value);
-  GST_OBJECT_UNLOCK(self);
+  gboolean known;
+  {
+    gsthigfa::ObjectLock lock(self);
+    known = gst_higfa_sampler_settings_set(&self->state->settings, prop_id, value);
+  }
   if (!known) G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 }
 
@@ -146,17 +185,19 @@ static void gst_higfa_sampler_get_property(GObject* object, guint prop_id, GValu
     default:
       break;
   }
-  GST_OBJECT_LOCK(self);
-  const gboolean known = gst_higfa_sampler_settings_get(&st->settings, prop_id, value);
-  GST_OBJECT_UNLOCK(self);
+  gboolean known;
+  {
+    gsthigfa::ObjectLock lock(self);
+    known = gst_higfa_sampler_settings_get(&st->settings, prop_id, value);
+  }
   if (!known) G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Start and stop.
+// Start and stop: the bundle and its FrameSampler live from start() to stop().
 
-// Checks the device and the options, sets the thread count and loads the bundle into the state.
-// Posts an error and returns FALSE on failure.
+// Checks the device, sets the thread count, loads the bundle and builds the FrameSampler (which
+// validates the options against it). Posts an error and returns FALSE on failure.
 static gboolean gst_higfa_sampler_load(GstHigfaSampler* self, const GstHigfaSamplerSettings& s) {
   State* st = self->state;
   if (s.bundle.empty()) {
@@ -168,219 +209,246 @@ static gboolean gst_higfa_sampler_load(GstHigfaSampler* self, const GstHigfaSamp
   torch::Device device = torch::kCPU;
   try {
     device = higfa::parse_device(s.device);
-    if (s.threads > 0) higfa::set_num_threads(s.threads);
     higfa::validate(options);
+    // threads=0: the CPUs this process may run on, not LibTorch's default.
+    higfa::set_num_threads(higfa::resolve_num_threads(s.threads));
   } catch (const std::exception& e) {
     GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS, ("Invalid higfasampler settings: %s", e.what()),
                       ("higfa::validate / higfa::parse_device: %s", e.what()));
     return FALSE;
   }
+  std::optional<higfa::ModelBundle> bundle;
   try {
-    st->bundle = higfa::ModelBundle::load(s.bundle, device);
+    bundle = *higfa::ModelBundle::shared(s.bundle, device);  // one load per process
   } catch (const std::exception& e) {
     GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
                       ("Could not load the model bundle \"%s\": %s", s.bundle.c_str(), e.what()),
-                      ("higfa::ModelBundle::load: %s", e.what()));
+                      ("higfa::ModelBundle::shared: %s", e.what()));
     return FALSE;
   }
+  higfa::FrameSamplerOptions frame_options;
+  frame_options.samples_per_image = s.samples_per_image;
+  frame_options.batch_size = s.batch_size;
+  frame_options.bundle_dir = s.bundle;
   try {
-    higfa::Sampler probe(*st->bundle, options);  // can the sampler drive this bundle at all?
+    st->sampler.emplace(std::move(*bundle), options, frame_options);
   } catch (const std::exception& e) {
     GST_ELEMENT_ERROR(self, LIBRARY, INIT,
                       ("The model bundle \"%s\" cannot be sampled: %s", s.bundle.c_str(), e.what()),
-                      ("higfa::Sampler::Sampler: %s", e.what()));
-    st->bundle.reset();
+                      ("higfa::FrameSampler::FrameSampler: %s", e.what()));
     return FALSE;
   }
   return TRUE;
 }
 
+static gboolean gst_higfa_sampler_stop(GstBaseTransform* trans);
+
 // Loads the bundle and resolves the class property. Posts an error and returns FALSE on failure,
 // so that READY->PAUSED fails.
-static gboolean gst_higfa_sampler_start(GstHigfaSampler* self) {
+static gboolean gst_higfa_sampler_start(GstBaseTransform* trans) {
+  GstHigfaSampler* self = GST_HIGFA_SAMPLER(trans);
   State* st = self->state;
-  GST_OBJECT_LOCK(self);
-  const GstHigfaSamplerSettings s = st->settings;
-  GST_OBJECT_UNLOCK(self);
+  GstHigfaSamplerSettings s;
+  {
+    gsthigfa::ObjectLock lock(self);
+    s = st->settings;
+  }
   if (!gst_higfa_sampler_load(self, s)) return FALSE;
-  const higfa::BundleManifest& m = st->bundle->manifest();
+  const higfa::BundleManifest& m = st->sampler->bundle().manifest();
   st->default_class_id = -1;
   if (!s.class_name.empty()) {
-    st->default_class_id = st->bundle->class_id(s.class_name);
+    st->default_class_id = st->sampler->bundle().class_id(s.class_name);
     if (st->default_class_id < 0) {
       GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS,
                         ("Unknown class \"%s\": the bundle \"%s\" has the classes %s",
                          s.class_name.c_str(), s.bundle.c_str(), joined_class_names(m).c_str()),
                         ("class property not in the bundle's class list"));
-      st->bundle.reset();
+      gst_higfa_sampler_stop(trans);
       return FALSE;
     }
   }
-  GST_OBJECT_LOCK(self);
-  st->out_width = m.image.width;
-  st->out_height = m.image.height;
-  st->out_channels = m.image.channels;
-  GST_OBJECT_UNLOCK(self);
-  gst_segment_init(&st->segment, GST_FORMAT_TIME);
+  {
+    gsthigfa::ObjectLock lock(self);
+    st->out_width = m.image.width;
+    st->out_height = m.image.height;
+    st->out_channels = m.image.channels;
+  }
   st->cancel = false;
   st->processed = st->generated = st->skipped = 0;
-  st->have_in_info = st->have_out_caps = false;
+  st->have_caps = false;
   st->out_offset = st->inputs = 0;
+  clear_queue(st);
   GST_INFO_OBJECT(self, "loaded bundle %s (%dx%d, %d channel(s), %d classes) on %s",
                   s.bundle.c_str(), m.image.width, m.image.height, m.image.channels, m.num_classes,
                   s.device.c_str());
   return TRUE;
 }
 
-static void gst_higfa_sampler_stop(GstHigfaSampler* self) {
-  State* st = self->state;
-  GST_OBJECT_LOCK(self);
-  st->out_width = st->out_height = st->out_channels = 0;
-  GST_OBJECT_UNLOCK(self);
-  st->bundle.reset();
+static gboolean gst_higfa_sampler_stop(GstBaseTransform* trans) {
+  State* st = GST_HIGFA_SAMPLER(trans)->state;
+  {
+    gsthigfa::ObjectLock lock(trans);
+    st->out_width = st->out_height = st->out_channels = 0;
+  }
+  clear_queue(st);
+  st->sampler.reset();
   st->default_class_id = -1;
-  st->have_in_info = false;
-  st->have_out_caps = false;
+  st->have_caps = false;
+  return TRUE;
 }
 
 static GstStateChangeReturn gst_higfa_sampler_change_state(GstElement* element,
                                                            GstStateChange transition) {
-  GstHigfaSampler* self = GST_HIGFA_SAMPLER(element);
-  switch (transition) {
-    case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (!gst_higfa_sampler_start(self)) return GST_STATE_CHANGE_FAILURE;
-      break;
-    case GST_STATE_CHANGE_PAUSED_TO_READY:
-      // Before the pads deactivate: they wait for the streaming thread, which may be sampling.
-      self->state->cancel = true;
-      break;
-    default:
-      break;
-  }
-  GstStateChangeReturn ret =
-      GST_ELEMENT_CLASS(gst_higfa_sampler_parent_class)->change_state(element, transition);
-  switch (transition) {
-    case GST_STATE_CHANGE_PAUSED_TO_READY:
-      gst_higfa_sampler_stop(self);
-      break;
-    case GST_STATE_CHANGE_READY_TO_PAUSED:
-      if (ret == GST_STATE_CHANGE_FAILURE) gst_higfa_sampler_stop(self);
-      break;
-    default:
-      break;
-  }
-  return ret;
+  // Before the pads deactivate: deactivation waits for the streaming thread, which may be
+  // sampling; the per-step callback sees the flag and the run ends between two steps.
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    GST_HIGFA_SAMPLER(element)->state->cancel = true;
+  return GST_ELEMENT_CLASS(gst_higfa_sampler_parent_class)->change_state(element, transition);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Caps, events and queries.
+// Caps and allocation.
 
-// The output caps: the bundle's resolution and channels (NULL without a bundle); the input
-// framerate times N (0/1 if the input's is unknown; any if `in` is NULL: before negotiation).
-static GstCaps* gst_higfa_sampler_output_caps(GstHigfaSampler* self, const GstVideoInfo* in) {
-  State* st = self->state;
-  GST_OBJECT_LOCK(self);
-  const int width = st->out_width, height = st->out_height, channels = st->out_channels;
-  const gint n = static_cast<gint>(st->settings.samples_per_image);
-  GST_OBJECT_UNLOCK(self);
-  if (width == 0) return nullptr;
-  GstCaps* caps =
-      gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, channels == 1 ? "GRAY8" : "RGB",
-                          "width", G_TYPE_INT, width, "height", G_TYPE_INT, height, nullptr);
-  if (in == nullptr) {
-    gst_caps_set_simple(caps, "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, nullptr);
-    return caps;
+// The output framerate for an input structure: its framerate times N (0/1 if unknown or out of
+// range), or any framerate when the input's is not fixed.
+static void gst_higfa_sampler_set_framerate(GstStructure* out, const GstStructure* in, gint n) {
+  const GValue* fr = gst_structure_get_value(in, "framerate");
+  if (fr != nullptr && !GST_VALUE_HOLDS_FRACTION(fr)) {
+    gst_structure_set(out, "framerate", GST_TYPE_FRACTION_RANGE, 0, 1, G_MAXINT, 1, nullptr);
+    return;
   }
   gint num = 0, den = 1;
-  if (in->fps_n > 0 && in->fps_d > 0 && in->fps_n <= G_MAXINT / n) {
-    num = in->fps_n * n;
-    den = in->fps_d;
+  if (fr != nullptr) {
+    const gint in_num = gst_value_get_fraction_numerator(fr);
+    const gint in_den = gst_value_get_fraction_denominator(fr);
+    if (in_num > 0 && in_den > 0 && in_num <= G_MAXINT / n) {
+      num = in_num * n;
+      den = in_den;
+    }
   }
-  gst_caps_set_simple(caps, "framerate", GST_TYPE_FRACTION, num, den, "pixel-aspect-ratio",
-                      GST_TYPE_FRACTION, 1, 1, nullptr);
-  return caps;
+  gst_structure_set(out, "framerate", GST_TYPE_FRACTION, num, den, nullptr);
 }
 
-static gboolean gst_higfa_sampler_set_caps(GstHigfaSampler* self, GstCaps* caps) {
+// What `caps` on the sink pad become on the src pad: the bundle's resolution and channels
+// (the src template without a bundle), square pixels, the framerate times N.
+static GstCaps* gst_higfa_sampler_output_caps(GstHigfaSampler* self, GstCaps* caps) {
   State* st = self->state;
-  GstVideoInfo in;
-  if (!st->bundle || !gst_video_info_from_caps(&in, caps)) {
-    GST_WARNING_OBJECT(self, "cannot accept caps %" GST_PTR_FORMAT, static_cast<gpointer>(caps));
+  int width, height, channels;
+  gint n;
+  {
+    gsthigfa::ObjectLock lock(self);
+    width = st->out_width;
+    height = st->out_height;
+    channels = st->out_channels;
+    n = static_cast<gint>(st->settings.samples_per_image);
+  }
+  if (width == 0) return gst_static_pad_template_get_caps(&src_template);
+  GstCaps* out = gst_caps_new_empty();
+  for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
+    GstStructure* s =
+        gst_structure_new("video/x-raw", "format", G_TYPE_STRING, channels == 1 ? "GRAY8" : "RGB",
+                          "width", G_TYPE_INT, width, "height", G_TYPE_INT, height,
+                          "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, nullptr);
+    gst_higfa_sampler_set_framerate(s, gst_caps_get_structure(caps, i), n);
+    out = gst_caps_merge_structure(out, s);
+  }
+  return out;
+}
+
+static GstCaps* gst_higfa_sampler_transform_caps(GstBaseTransform* trans, GstPadDirection direction,
+                                                 GstCaps* caps, GstCaps* filter) {
+  // Any input size, format and framerate can give the output.
+  GstCaps* out = direction == GST_PAD_SRC
+                     ? gst_static_pad_template_get_caps(&sink_template)
+                     : gst_higfa_sampler_output_caps(GST_HIGFA_SAMPLER(trans), caps);
+  if (filter != nullptr) {
+    GstCaps* tmp = gst_caps_intersect_full(filter, out, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref(out);
+    out = tmp;
+  }
+  GST_DEBUG_OBJECT(trans, "%s %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT,
+                   direction == GST_PAD_SINK ? "sink" : "src", static_cast<gpointer>(caps),
+                   static_cast<gpointer>(out));
+  return out;
+}
+
+static gboolean gst_higfa_sampler_set_caps(GstBaseTransform* trans, GstCaps* incaps,
+                                           GstCaps* outcaps) {
+  GstHigfaSampler* self = GST_HIGFA_SAMPLER(trans);
+  State* st = self->state;
+  GstVideoInfo in, out;
+  if (!st->sampler || !gst_higfa_video_info_from_caps(GST_ELEMENT(self), incaps, &in) ||
+      !gst_video_info_from_caps(&out, outcaps)) {
+    GST_WARNING_OBJECT(self, "cannot accept caps %" GST_PTR_FORMAT, static_cast<gpointer>(incaps));
     return FALSE;
   }
-  GstCaps* out_caps = gst_higfa_sampler_output_caps(self, &in);
-  if (out_caps == nullptr) return FALSE;
-  GstVideoInfo out;
-  gboolean ok =
-      gst_video_info_from_caps(&out, out_caps) && gst_pad_set_caps(self->srcpad, out_caps);
-  GST_DEBUG_OBJECT(self, "output caps %" GST_PTR_FORMAT ": %s", static_cast<gpointer>(out_caps),
-                   ok ? "set" : "refused");
-  gst_caps_unref(out_caps);
-  if (ok) {
-    st->in_info = in;
-    st->have_in_info = true;
-    st->out_info = out;
-    st->have_out_caps = true;
-  }
-  return ok;
-}
-
-static gboolean gst_higfa_sampler_sink_event(GstPad* pad, GstObject* parent, GstEvent* event) {
-  GstHigfaSampler* self = GST_HIGFA_SAMPLER(parent);
-  switch (GST_EVENT_TYPE(event)) {
-    case GST_EVENT_CAPS: {
-      GstCaps* caps;
-      gst_event_parse_caps(event, &caps);
-      const gboolean ok = gst_higfa_sampler_set_caps(self, caps);
-      gst_event_unref(event);
-      return ok;
-    }
-    case GST_EVENT_FLUSH_START:
-      // Not serialized: arrives while the streaming thread may be inside a sampler call.
-      self->state->cancel = true;
-      break;
-    case GST_EVENT_FLUSH_STOP:
-      self->state->cancel = false;
-      gst_segment_init(&self->state->segment, GST_FORMAT_TIME);
-      break;
-    case GST_EVENT_SEGMENT:
-      gst_event_copy_segment(event, &self->state->segment);
-      break;
-    default:
-      break;
-  }
-  // Segments pass unchanged: every output lies inside its input's time span. EOS is serialized,
-  // so it follows the last input's outputs.
-  return gst_pad_event_default(pad, parent, event);
-}
-
-static gboolean gst_higfa_sampler_src_query(GstPad* pad, GstObject* parent, GstQuery* query) {
-  GstHigfaSampler* self = GST_HIGFA_SAMPLER(parent);
-  if (GST_QUERY_TYPE(query) != GST_QUERY_CAPS) return gst_pad_query_default(pad, parent, query);
-  // The current caps once negotiated (fixed caps), else what the bundle will produce.
-  GstCaps* caps = gst_pad_get_current_caps(pad);
-  if (caps == nullptr) caps = gst_higfa_sampler_output_caps(self, nullptr);
-  if (caps == nullptr) return gst_pad_query_default(pad, parent, query);
-  GstCaps* filter;
-  gst_query_parse_caps(query, &filter);
-  if (filter != nullptr) {
-    GstCaps* tmp = gst_caps_intersect_full(filter, caps, GST_CAPS_INTERSECT_FIRST);
-    gst_caps_unref(caps);
-    caps = tmp;
-  }
-  gst_query_set_caps_result(query, caps);
-  gst_caps_unref(caps);
+  st->in_info = in;
+  st->out_info = out;
+  st->have_caps = true;
+  st->frame_duration = in.fps_n > 0 && in.fps_d > 0
+                           ? gst_util_uint64_scale_int(GST_SECOND, in.fps_d, in.fps_n)
+                           : GST_CLOCK_TIME_NONE;
+  GST_DEBUG_OBJECT(self, "output caps %" GST_PTR_FORMAT, static_cast<gpointer>(outcaps));
   return TRUE;
 }
 
+// Output buffers come from a video buffer pool for the output caps: downstream's, if it offers
+// one, else our own.
+static gboolean gst_higfa_sampler_decide_allocation(GstBaseTransform* trans, GstQuery* query) {
+  GstCaps* caps = nullptr;
+  gst_query_parse_allocation(query, &caps, nullptr);
+  GstVideoInfo info;
+  if (caps == nullptr || !gst_video_info_from_caps(&info, caps)) return FALSE;
+  GstBufferPool* pool = nullptr;
+  guint size = static_cast<guint>(GST_VIDEO_INFO_SIZE(&info)), min = 0, max = 0;
+  const bool update = gst_query_get_n_allocation_pools(query) > 0;
+  if (update) {
+    gst_query_parse_nth_allocation_pool(query, 0, &pool, &size, &min, &max);
+    size = MAX(size, static_cast<guint>(GST_VIDEO_INFO_SIZE(&info)));
+    if (pool != nullptr && !GST_IS_VIDEO_BUFFER_POOL(pool)) gst_clear_object(&pool);
+  }
+  if (pool == nullptr) pool = gst_video_buffer_pool_new();
+  GstAllocator* allocator = nullptr;
+  GstAllocationParams params;
+  gst_allocation_params_init(&params);
+  if (gst_query_get_n_allocation_params(query) > 0)
+    gst_query_parse_nth_allocation_param(query, 0, &allocator, &params);
+  GstStructure* config = gst_buffer_pool_get_config(pool);
+  gst_buffer_pool_config_set_params(config, caps, size, min, max);
+  gst_buffer_pool_config_set_allocator(config, allocator, &params);
+  if (gst_query_find_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr))
+    gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  gboolean ok = gst_buffer_pool_set_config(pool, config);
+  if (!ok) {
+    // The pool may have adjusted the configuration: take it if it still fits.
+    config = gst_buffer_pool_get_config(pool);
+    ok = gst_buffer_pool_config_validate_params(config, caps, size, min, max) &&
+         gst_buffer_pool_set_config(pool, config);
+    if (!ok) gst_structure_free(config);
+  }
+  if (allocator != nullptr) gst_object_unref(allocator);
+  if (ok) {
+    if (update)
+      gst_query_set_nth_allocation_pool(query, 0, pool, size, min, max);
+    else
+      gst_query_add_allocation_pool(query, pool, size, min, max);
+  } else {
+    GST_ELEMENT_ERROR(
+        trans, RESOURCE, SETTINGS, ("Could not configure the output buffer pool."),
+        ("gst_buffer_pool_set_config failed for %" GST_PTR_FORMAT, static_cast<gpointer>(caps)));
+  }
+  gst_object_unref(pool);
+  return ok;
+}
+
 // ---------------------------------------------------------------------------------------------
-// Streaming.
+// Labels. The intended class is resolved here and nowhere else.
 
 enum class LabelResult { kOk, kSkip, kError };
 
 // The source id of a frame without a label meta's source_id: "<stream-id>-<offset>".
 static std::string gst_higfa_sampler_fallback_source_id(GstHigfaSampler* self, GstBuffer* buf) {
-  gchar* stream_id = gst_pad_get_stream_id(self->sinkpad);
+  gchar* stream_id = gst_pad_get_stream_id(GST_BASE_TRANSFORM_SINK_PAD(self));
   const guint64 offset =
       GST_BUFFER_OFFSET_IS_VALID(buf) ? GST_BUFFER_OFFSET(buf) : self->state->inputs;
   gchar* id = g_strdup_printf("%s-%" G_GUINT64_FORMAT,
@@ -391,32 +459,36 @@ static std::string gst_higfa_sampler_fallback_source_id(GstHigfaSampler* self, G
   return out;
 }
 
-// The intended class: the label meta's class name (or id), else the class property.
+static GstFlowReturn gst_higfa_sampler_drain(GstHigfaSampler* self);
+
+// The intended class: the label meta's class name (or id), else the class property. Before an
+// error the frames held from earlier inputs are sampled and pushed: a bad frame loses no others.
 static LabelResult gst_higfa_sampler_resolve_label(GstHigfaSampler* self, GstBuffer* buf,
                                                    const GstHigfaSamplerSettings& s, Label* label) {
   State* st = self->state;
-  const higfa::BundleManifest& m = st->bundle->manifest();
+  const higfa::ModelBundle& bundle = st->sampler->bundle();
+  const higfa::BundleManifest& m = bundle.manifest();
+  const auto fail = [self](const std::string& text, const std::string& debug) {
+    gst_higfa_sampler_drain(self);
+    GST_ELEMENT_ERROR(self, STREAM, FAILED, ("%s", text.c_str()), ("%s", debug.c_str()));
+    return LabelResult::kError;
+  };
   const GstHigfaLabelMeta* meta = gst_buffer_get_higfa_label_meta(buf);
   if (meta != nullptr) {
     if (meta->class_name != nullptr && meta->class_name[0] != '\0') {
-      label->class_id = st->bundle->class_id(meta->class_name);
-      if (label->class_id < 0) {
-        GST_ELEMENT_ERROR(self, STREAM, FAILED,
-                          ("Unknown class \"%s\" in the frame's label: the bundle \"%s\" has the "
-                           "classes %s",
-                           meta->class_name, s.bundle.c_str(), joined_class_names(m).c_str()),
-                          ("label meta class_name not in the bundle's class list"));
-        return LabelResult::kError;
-      }
+      label->class_id = bundle.class_id(meta->class_name);
+      if (label->class_id < 0)
+        return fail(std::string("Unknown class \"") + meta->class_name +
+                        "\" in the frame's label: the bundle \"" + s.bundle +
+                        "\" has the classes " + joined_class_names(m),
+                    "label meta class_name not in the bundle's class list");
     } else if (meta->class_id >= 0 && meta->class_id < m.num_classes) {
       label->class_id = meta->class_id;
     } else {
-      GST_ELEMENT_ERROR(self, STREAM, FAILED,
-                        ("Unknown class id %d in the frame's label: the bundle \"%s\" has %d "
-                         "classes",
-                         meta->class_id, s.bundle.c_str(), m.num_classes),
-                        ("label meta without a class name and with an out-of-range class_id"));
-      return LabelResult::kError;
+      return fail("Unknown class id " + std::to_string(meta->class_id) +
+                      " in the frame's label: the bundle \"" + s.bundle + "\" has " +
+                      std::to_string(m.num_classes) + " classes",
+                  "label meta without a class name and with an out-of-range class_id");
     }
     if (meta->source_id != nullptr) label->source_id = meta->source_id;
     if (meta->source_path != nullptr) label->source_path = meta->source_path;
@@ -428,78 +500,165 @@ static LabelResult gst_higfa_sampler_resolve_label(GstHigfaSampler* self, GstBuf
                        GST_BUFFER_OFFSET(buf));
     return LabelResult::kSkip;
   } else {
-    GST_ELEMENT_ERROR(
-        self, STREAM, FAILED,
-        ("Frame without a label: it has no label meta and the class property is "
-         "not set (set class=NAME, or missing-label=skip to drop such frames)"),
-        ("no GstHigfaLabelMeta on buffer %" GST_PTR_FORMAT, static_cast<gpointer>(buf)));
-    return LabelResult::kError;
+    return fail(
+        "Frame without a label: it has no label meta and the class property is not set (set "
+        "class=NAME, or missing-label=skip to drop such frames)",
+        "no GstHigfaLabelMeta on the buffer at offset " + std::to_string(GST_BUFFER_OFFSET(buf)));
   }
   label->class_name = m.class_names.at(static_cast<size_t>(label->class_id));
   if (label->source_id.empty()) label->source_id = gst_higfa_sampler_fallback_source_id(self, buf);
   return LabelResult::kOk;
 }
 
-// The contour (from the contour meta) and, for img2img, the source frame, as library tensors.
-// Throws what the library throws; returns FALSE if the frame cannot be mapped.
-static gboolean gst_higfa_sampler_prepare(GstHigfaSampler* self, GstBuffer* buf,
-                                          const higfa::SamplerOptions& options,
-                                          higfa::FrameSamples* frame) {
+// ---------------------------------------------------------------------------------------------
+// Sampling: submit_input_buffer queues frames, sample_batch makes one library call for the next
+// batch-size samples across them, generate_output and drain write and hand on the outputs.
+
+// Snapshots the settings of `buf`, resolves its label and queues it. Takes `buf`.
+static GstFlowReturn gst_higfa_sampler_queue_frame(GstHigfaSampler* self, GstBuffer* buf) {
   State* st = self->state;
-  if (const GstHigfaContourMeta* meta = gst_buffer_get_higfa_contour_meta(buf)) {
-    GstMapInfo map;
-    if (!gst_buffer_map(meta->edges, &map, GST_MAP_READ)) return FALSE;
-    higfa::ImageView edges;
-    edges.data = map.data;  // read-only by contract: contour_from_edges copies
-    edges.width = meta->width;
-    edges.height = meta->height;
-    edges.stride = meta->stride;
-    edges.format = higfa::PixelFormat::kGray8;
-    try {
-      frame->contour = higfa::contour_from_edges(edges);
-    } catch (...) {
-      gst_buffer_unmap(meta->edges, &map);
-      throw;
-    }
-    gst_buffer_unmap(meta->edges, &map);
+  GstBaseTransform* trans = GST_BASE_TRANSFORM(self);
+  auto frame = std::make_shared<QueuedFrame>();
+  frame->in = buf;
+  if (GST_BUFFER_PTS_IS_VALID(buf))
+    gst_object_sync_values(
+        GST_OBJECT(self),
+        gst_segment_to_stream_time(&trans->segment, GST_FORMAT_TIME, GST_BUFFER_PTS(buf)));
+  {
+    gsthigfa::ObjectLock lock(self);
+    frame->settings = st->settings;
   }
-  if (options.strength < 1.0) {
-    GstVideoFrame vframe;
-    if (!gst_video_frame_map(&vframe, &st->in_info, buf, GST_MAP_READ)) return FALSE;
-    try {
-      frame->source =
-          higfa::source_from_frame(gst_higfa_frame_view(&vframe), st->bundle->manifest());
-    } catch (...) {
-      gst_video_frame_unmap(&vframe);
-      throw;
-    }
-    gst_video_frame_unmap(&vframe);
+  frame->options = gst_higfa_sampler_settings_options(&frame->settings);
+  switch (gst_higfa_sampler_resolve_label(self, buf, frame->settings, &frame->label)) {
+    case LabelResult::kSkip:
+      st->skipped++;
+      return GST_BASE_TRANSFORM_FLOW_DROPPED;
+    case LabelResult::kError:
+      return GST_FLOW_ERROR;
+    case LabelResult::kOk:
+      break;
   }
-  return TRUE;
+  st->queue.push_back(std::move(frame));
+  return GST_FLOW_OK;
+}
+
+// The next batch: from the front, the frames that share the front frame's options, up to its
+// batch-size samples. Empty while fewer are queued, unless draining or a frame with other
+// options waits behind them (they can get no company then).
+static BatchPlan gst_higfa_sampler_plan_batch(State* st, bool drain) {
+  BatchPlan plan;
+  if (st->queue.empty()) return plan;
+  const QueuedFrame& front = *st->queue.front();
+  const guint batch = front.settings.batch_size;
+  guint taken = 0;
+  bool blocked = false;
+  for (const FramePtr& f : st->queue) {
+    if (f->options != front.options) {
+      blocked = true;
+      break;
+    }
+    const guint take = MIN(f->samples_left(), batch - taken);
+    plan.emplace_back(f, take);
+    taken += take;
+    if (taken == batch) break;
+  }
+  if (taken < batch && !blocked && !drain) plan.clear();
+  return plan;
 }
 
 namespace {
 
-// One input frame being sampled: its settings snapshot, label and the library request.
-struct Job {
-  GstBuffer* in;
-  GstHigfaSamplerSettings settings;
-  higfa::SamplerOptions options;
-  Label label;
-  higfa::FrameSamples frame;
+// The mapped contour and (for img2img) frame of one queued frame, for one library call.
+struct MappedInput {
+  std::optional<gsthigfa::MappedBuffer> edges;
+  std::optional<gsthigfa::MappedFrame> frame;
 };
 
 }  // namespace
 
-// Sample i of n spans the i-th n-th of its input's duration.
-static void gst_higfa_sampler_set_timing(GstHigfaSampler* self, const Job& job, guint i,
+// Maps `f`'s contour meta and, for img2img, its pixels into `in`. FALSE if a map failed.
+static bool gst_higfa_sampler_map_input(State* st, const QueuedFrame& f, MappedInput* mapped,
+                                        higfa::FrameInput* in) {
+  if (const GstHigfaContourMeta* meta = gst_buffer_get_higfa_contour_meta(f.in)) {
+    mapped->edges.emplace(meta->edges, GST_MAP_READ);
+    if (!mapped->edges->ok()) return false;
+    // Read-only by contract: the library copies the edges into a tensor.
+    in->edges = higfa::ImageView{mapped->edges->info().data, meta->width, meta->height,
+                                 meta->stride, higfa::PixelFormat::kGray8};
+  }
+  if (f.options.strength < 1.0) {
+    mapped->frame.emplace(&st->in_info, f.in, GST_MAP_READ);
+    if (!mapped->frame->ok()) return false;
+    in->frame = mapped->frame->view();
+  }
+  return true;
+}
+
+// "a", "b" (class x, y): the frames of a batch, for error messages.
+static std::string gst_higfa_sampler_describe(const BatchPlan& plan) {
+  std::string ids, classes;
+  for (const auto& entry : plan) {
+    ids += (ids.empty() ? "\"" : ", \"") + entry.first->label.source_id + "\"";
+    classes += (classes.empty() ? "" : ", ") + entry.first->label.class_name;
+  }
+  return ids + " (class " + classes + ")";
+}
+
+// One library call for the batch `plan`; its samples join `ready` in order.
+static GstFlowReturn gst_higfa_sampler_sample_batch(GstHigfaSampler* self, const BatchPlan& plan) {
+  State* st = self->state;
+  std::vector<std::unique_ptr<MappedInput>> mapped;
+  std::vector<higfa::FrameInput> inputs;
+  for (const auto& [frame, count] : plan) {
+    higfa::FrameInput in;
+    mapped.push_back(std::make_unique<MappedInput>());
+    if (!gst_higfa_sampler_map_input(st, *frame, mapped.back().get(), &in)) {
+      GST_ELEMENT_ERROR(self, STREAM, FAILED, ("Could not map an input frame."), (nullptr));
+      return GST_FLOW_ERROR;
+    }
+    in.class_id = frame->label.class_id;
+    in.class_name = frame->label.class_name;
+    in.source_id = frame->label.source_id;
+    in.base_seed = frame->settings.seed;
+    for (guint k = 0; k < count; ++k) in.sample_indices.push_back(frame->sampled + k);
+    inputs.push_back(std::move(in));
+  }
+  const QueuedFrame& front = *plan.front().first;
+  std::vector<higfa::FrameResult> results;
+  try {
+    st->sampler->set_options(front.options);
+    st->sampler->set_batch_size(front.settings.batch_size);
+    // The per-step callback: a flush or a stop sets the flag, the sampler throws Cancelled.
+    results = st->sampler->sample(inputs, st->cancel);
+  } catch (const higfa::Cancelled& e) {
+    GST_DEBUG_OBJECT(self, "sampling cancelled: %s", e.what());
+    return GST_FLOW_FLUSHING;
+  } catch (const std::exception& e) {
+    GST_ELEMENT_ERROR(
+        self, STREAM, FAILED,
+        ("Sampling failed for %s: %s", gst_higfa_sampler_describe(plan).c_str(), e.what()),
+        ("higfa::FrameSampler (set_options, sample): %s", e.what()));
+    return GST_FLOW_ERROR;
+  }
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const FramePtr& frame = plan[i].first;
+    frame->sampled += plan[i].second;
+    st->generated += results[i].samples.size();
+    for (higfa::FrameSample& s : results[i].samples) st->ready.push_back({frame, std::move(s)});
+  }
+  while (!st->queue.empty() && st->queue.front()->samples_left() == 0) st->queue.pop_front();
+  return GST_FLOW_OK;
+}
+
+// Sample i of n spans the i-th n-th of its input's duration; offsets count outputs.
+static void gst_higfa_sampler_set_timing(GstHigfaSampler* self, const QueuedFrame& f, guint i,
                                          GstBuffer* out) {
   State* st = self->state;
-  const guint n = job.settings.samples_per_image;
-  GstClockTime dur = GST_BUFFER_DURATION(job.in);
+  const guint n = f.settings.samples_per_image;
+  GstClockTime dur = GST_BUFFER_DURATION(f.in);
   if (!GST_CLOCK_TIME_IS_VALID(dur) && st->in_info.fps_n > 0 && st->in_info.fps_d > 0)
     dur = gst_util_uint64_scale_int(GST_SECOND, st->in_info.fps_d, st->in_info.fps_n);
-  const GstClockTime pts = GST_BUFFER_PTS(job.in);
+  const GstClockTime pts = GST_BUFFER_PTS(f.in);
   if (GST_CLOCK_TIME_IS_VALID(dur)) {
     const GstClockTime begin = gst_util_uint64_scale_int(dur, i, n);
     const GstClockTime end = gst_util_uint64_scale_int(dur, i + 1, n);
@@ -511,178 +670,202 @@ static void gst_higfa_sampler_set_timing(GstHigfaSampler* self, const Job& job, 
   GST_BUFFER_OFFSET(out) = st->out_offset;
   GST_BUFFER_OFFSET_END(out) = st->out_offset + 1;
   st->out_offset++;
-  if (i == 0 && GST_BUFFER_FLAG_IS_SET(job.in, GST_BUFFER_FLAG_DISCONT))
+  if (i == 0 && GST_BUFFER_FLAG_IS_SET(f.in, GST_BUFFER_FLAG_DISCONT))
     GST_BUFFER_FLAG_SET(out, GST_BUFFER_FLAG_DISCONT);
 }
 
-// The typed provenance of sample i of `job`.
-static higfa::Provenance gst_higfa_sampler_provenance(GstHigfaSampler* self, const Job& job,
-                                                      guint i, const higfa::SampleResult& result) {
-  const higfa::SamplerOptions& o = job.options;
-  higfa::Provenance p;
-  p.source_id = job.label.source_id;
-  p.class_id = job.label.class_id;
-  p.class_name = job.label.class_name;
-  p.sample_index = i;
-  p.seed = result.seed;
-  p.transform = result.transform;
-  higfa::GuidanceRecord& g = p.guidance;
-  g.mode = higfa::to_string(o.mode);
-  g.scheduler = higfa::scheduler_kind_name(o.scheduler);
-  g.num_inference_steps = o.num_inference_steps;
-  g.eta = o.eta;
-  g.strength = o.strength;
-  g.fine_stage = o.fine_stage;
-  g.guidance_scale = o.guidance_scale;
-  g.contour_scale = o.contour_scale;
-  g.classifier_scale = o.classifier_scale;
-  g.text_lo = o.text_modulation.lo;
-  g.text_hi = o.text_modulation.hi;
-  g.contour_lo = o.contour_modulation.lo;
-  g.contour_hi = o.contour_modulation.hi;
-  g.classifier_lo = o.classifier_modulation.lo;
-  g.classifier_hi = o.classifier_modulation.hi;
-  g.gamma = o.gamma;
-  g.classifier_gate = o.classifier_gate;
-  g.classifier_grad = higfa::to_string(o.classifier_grad);
-  g.grad_clip = o.grad_clip;
-  g.transform_contour = o.transform_contour;
-  if (!result.trace.empty()) {
-    const higfa::StepTrace& last = result.trace.back();
-    g.has_final_weights = true;
-    g.final_weights = higfa::FinalWeights{last.step,
-                                          last.text_weight,
-                                          last.contour_weight,
-                                          last.classifier_weight,
-                                          last.modulation_confidence,
-                                          last.classifier_applied};
+// A writable output buffer from the negotiated pool.
+static GstFlowReturn gst_higfa_sampler_acquire(GstHigfaSampler* self, GstBuffer** out) {
+  GstBufferPool* pool = gst_base_transform_get_buffer_pool(GST_BASE_TRANSFORM(self));
+  if (pool == nullptr) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("No output buffer pool: caps not negotiated."),
+                      (nullptr));
+    return GST_FLOW_NOT_NEGOTIATED;
   }
-  p.final_confidence = result.final_confidence;
-  p.bundle = job.settings.bundle;
-  p.bundle_name = self->state->bundle->manifest().name;
-  p.base_seed = job.settings.seed;
-  p.contour_used = result.contour_used;
-  for (const higfa::StepTrace& step : result.trace)
-    if (step.confidence >= 0.0) p.confidences.emplace_back(step.step, step.confidence);
-  return p;
+  GstFlowReturn ret = GST_FLOW_OK;
+  if (!gst_buffer_pool_is_active(pool) && !gst_buffer_pool_set_active(pool, TRUE)) {
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Could not activate the output buffer pool."),
+                      (nullptr));
+    ret = GST_FLOW_ERROR;
+  } else {
+    ret = gst_buffer_pool_acquire_buffer(pool, out, nullptr);
+  }
+  gst_object_unref(pool);
+  return ret;
 }
 
-// Adds the provenance meta and a copy of the label. Throws what the library throws.
-static void gst_higfa_sampler_add_metas(GstHigfaSampler* self, const Job& job, guint i,
-                                        const higfa::SampleResult& result, GstBuffer* out) {
-  const Label& label = job.label;
-  gst_buffer_add_higfa_label_meta(out, label.class_id, label.class_name.c_str(),
-                                  label.source_path.c_str(), label.source_id.c_str(),
-                                  label.source_index);
-  gst_higfa_buffer_add_provenance(out, gst_higfa_sampler_provenance(self, job, i, result));
-}
-
-// Writes sample i into a new output buffer and pushes it.
-static GstFlowReturn gst_higfa_sampler_push_sample(GstHigfaSampler* self, const Job& job, guint i,
-                                                   const higfa::SampleResult& result) {
+// Writes the next drawn sample into an output buffer with its metas and timing.
+static GstFlowReturn gst_higfa_sampler_write_output(GstHigfaSampler* self, GstBuffer** outbuf) {
   State* st = self->state;
-  GstBuffer* out = gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&st->out_info), nullptr);
-  GstVideoFrame frame;
-  if (!gst_video_frame_map(&frame, &st->out_info, out, GST_MAP_WRITE)) {
-    gst_buffer_unref(out);
-    GST_ELEMENT_ERROR(self, CORE, FAILED, ("Could not map an output buffer."), (nullptr));
-    return GST_FLOW_ERROR;
-  }
-  bool mapped = true;
+  const PendingOutput p = std::move(st->ready.front());
+  st->ready.pop_front();
+  GstBuffer* out = nullptr;
+  const GstFlowReturn ret = gst_higfa_sampler_acquire(self, &out);
+  if (ret != GST_FLOW_OK) return ret;
+  const Label& label = p.frame->label;
   try {
-    higfa::tensor_to_image(result.image, gst_higfa_frame_view(&frame),
-                           st->bundle->manifest().image.range);
-    gst_video_frame_unmap(&frame);
-    mapped = false;
-    gst_higfa_sampler_add_metas(self, job, i, result, out);
-  } catch (...) {
-    if (mapped) gst_video_frame_unmap(&frame);
+    {
+      gsthigfa::MappedFrame frame(&st->out_info, out, GST_MAP_WRITE);
+      if (!frame.ok()) throw std::runtime_error("could not map an output buffer");
+      st->sampler->write(p.sample, frame.view());
+    }
+    gst_buffer_add_higfa_label_meta(out, label.class_id, label.class_name.c_str(),
+                                    label.source_path.c_str(), label.source_id.c_str(),
+                                    label.source_index);
+    gst_higfa_buffer_add_provenance(out, p.sample.provenance);
+  } catch (const std::exception& e) {
     gst_buffer_unref(out);
-    throw;
-  }
-  gst_higfa_sampler_set_timing(self, job, i, out);
-  GST_LOG_OBJECT(self, "pushing sample %u of %s: %" GST_PTR_FORMAT, i, job.label.source_id.c_str(),
-                 static_cast<gpointer>(out));
-  return gst_pad_push(self->srcpad, out);
-}
-
-// Samples one labelled frame in batches of batch-size and pushes the outputs in order.
-// Throws what the library throws (higfa::Cancelled when the cancel flag is set).
-static GstFlowReturn gst_higfa_sampler_run(GstHigfaSampler* self, Job& job) {
-  State* st = self->state;
-  higfa::validate(job.options);
-  if (!gst_higfa_sampler_prepare(self, job.in, job.options, &job.frame)) {
-    GST_ELEMENT_ERROR(self, STREAM, FAILED, ("Could not map an input frame."), (nullptr));
+    GST_ELEMENT_ERROR(
+        self, CORE, FAILED, ("Could not write a generated frame: %s", e.what()),
+        ("higfa::FrameSampler::write / gst_higfa_buffer_add_provenance: %s", e.what()));
     return GST_FLOW_ERROR;
   }
-  job.frame.class_id = job.label.class_id;
-  job.frame.source_id = job.label.source_id;
-  job.frame.base_seed = job.settings.seed;
-  higfa::Sampler sampler(*st->bundle, job.options);
-  // The per-step callback: a flush or a stop sets the flag, the sampler throws Cancelled.
-  const auto on_step = [st](const auto&...) { return !st->cancel.load(); };
-  const guint n = job.settings.samples_per_image;
-  for (guint first = 0; first < n; first += job.settings.batch_size) {
-    const guint count = MIN(job.settings.batch_size, n - first);
-    const std::vector<higfa::SampleRequest> requests =
-        higfa::make_requests(job.frame, first, count);
-    const std::vector<higfa::SampleResult> results = sampler.sample(requests, on_step);
-    st->generated += results.size();
-    for (guint k = 0; k < count; ++k) {
-      const GstFlowReturn ret = gst_higfa_sampler_push_sample(self, job, first + k, results.at(k));
-      if (ret != GST_FLOW_OK) return ret;
-    }
-  }
+  gst_higfa_sampler_set_timing(self, *p.frame, p.sample.index, out);
+  if (++p.frame->handed == p.frame->settings.samples_per_image) st->completing++;
+  GST_LOG_OBJECT(self, "sample %u of %s: %" GST_PTR_FORMAT, p.sample.index, label.source_id.c_str(),
+                 static_cast<gpointer>(out));
+  *outbuf = out;
   return GST_FLOW_OK;
 }
 
-static GstFlowReturn gst_higfa_sampler_process(GstHigfaSampler* self, GstBuffer* buf) {
+// The next output buffer, sampling the next batch when none is drawn; NULL when the queue waits
+// for more frames (or is empty, when draining).
+static GstFlowReturn gst_higfa_sampler_next_output(GstHigfaSampler* self, bool drain,
+                                                   GstBuffer** outbuf) {
   State* st = self->state;
-  if (!st->have_out_caps || !st->bundle) {
+  *outbuf = nullptr;
+  if (st->ready.empty()) {
+    const BatchPlan plan = gst_higfa_sampler_plan_batch(st, drain);
+    if (plan.empty()) return GST_FLOW_OK;
+    const GstFlowReturn ret = gst_higfa_sampler_sample_batch(self, plan);
+    if (ret != GST_FLOW_OK) {
+      clear_queue(st);
+      return ret;
+    }
+  }
+  const GstFlowReturn ret = gst_higfa_sampler_write_output(self, outbuf);
+  if (ret != GST_FLOW_OK) clear_queue(st);
+  return ret;
+}
+
+static GstFlowReturn gst_higfa_sampler_submit_input_buffer(GstBaseTransform* trans,
+                                                           gboolean is_discont, GstBuffer* input) {
+  GstHigfaSampler* self = GST_HIGFA_SAMPLER(trans);
+  State* st = self->state;
+  st->completing = 0;  // left over only when the push of a frame's last output failed
+  // The base class negotiates (and configures the pool) and leaves the buffer in queued_buf.
+  GstFlowReturn ret = GST_BASE_TRANSFORM_CLASS(gst_higfa_sampler_parent_class)
+                          ->submit_input_buffer(trans, is_discont, input);
+  if (ret != GST_FLOW_OK || trans->queued_buf == nullptr) return ret;
+  GstBuffer* buf = trans->queued_buf;
+  trans->queued_buf = nullptr;
+  if (!st->have_caps) {
+    gst_buffer_unref(buf);
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("No caps before the first frame."), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  if (GST_BUFFER_PTS_IS_VALID(buf))
-    gst_object_sync_values(
-        GST_OBJECT(self),
-        gst_segment_to_stream_time(&st->segment, GST_FORMAT_TIME, GST_BUFFER_PTS(buf)));
-  Job job{buf, {}, {}, {}, {}};
-  GST_OBJECT_LOCK(self);
-  job.settings = st->settings;
-  GST_OBJECT_UNLOCK(self);
-  job.options = gst_higfa_sampler_settings_options(&job.settings);
-  switch (gst_higfa_sampler_resolve_label(self, buf, job.settings, &job.label)) {
-    case LabelResult::kSkip:
-      st->skipped++;
-      return GST_FLOW_OK;
-    case LabelResult::kError:
-      return GST_FLOW_ERROR;
-    case LabelResult::kOk:
-      break;
-  }
-  try {
-    const GstFlowReturn ret = gst_higfa_sampler_run(self, job);
-    if (ret == GST_FLOW_OK) st->processed++;
-    return ret;
-  } catch (const higfa::Cancelled& e) {
-    GST_DEBUG_OBJECT(self, "sampling cancelled: %s", e.what());
-    return GST_FLOW_FLUSHING;
-  } catch (const std::exception& e) {
-    GST_ELEMENT_ERROR(self, STREAM, FAILED,
-                      ("Sampling failed for \"%s\" (class %s): %s", job.label.source_id.c_str(),
-                       job.label.class_name.c_str(), e.what()),
-                      ("libhigfa (validate, contour_from_edges, Sampler::sample): %s", e.what()));
-    return GST_FLOW_ERROR;
+  ret = gst_higfa_sampler_queue_frame(self, buf);
+  st->inputs++;
+  return ret;
+}
+
+// GstBaseTransform negotiates an output pool (decide_allocation) only for a subclass with a
+// transform function; generate_output makes every output here, so this one is never reached.
+static GstFlowReturn gst_higfa_sampler_transform(GstBaseTransform* trans, GstBuffer*, GstBuffer*) {
+  GST_ELEMENT_ERROR(trans, CORE, NOT_IMPLEMENTED, (nullptr),
+                    ("higfasampler makes its outputs in generate_output"));
+  return GST_FLOW_NOT_SUPPORTED;
+}
+
+static GstFlowReturn gst_higfa_sampler_generate_output(GstBaseTransform* trans,
+                                                       GstBuffer** outbuf) {
+  State* st = GST_HIGFA_SAMPLER(trans)->state;
+  // The base class asks again only after the previous output was pushed.
+  st->processed += st->completing;
+  st->completing = 0;
+  return gst_higfa_sampler_next_output(GST_HIGFA_SAMPLER(trans), false, outbuf);
+}
+
+// Samples every queued frame and pushes the outputs, before a serialized event or a drain.
+static GstFlowReturn gst_higfa_sampler_drain(GstHigfaSampler* self) {
+  State* st = self->state;
+  st->completing = 0;
+  if (!st->queue.empty()) GST_DEBUG_OBJECT(self, "draining %zu frame(s)", st->queue.size());
+  for (;;) {
+    GstBuffer* out = nullptr;
+    GstFlowReturn ret = gst_higfa_sampler_next_output(self, true, &out);
+    if (ret != GST_FLOW_OK || out == nullptr) return ret;
+    ret = gst_pad_push(GST_BASE_TRANSFORM_SRC_PAD(self), out);
+    if (ret != GST_FLOW_OK) {
+      GST_DEBUG_OBJECT(self, "drain push: %s", gst_flow_get_name(ret));
+      clear_queue(st);
+      return ret;
+    }
+    st->processed += st->completing;
+    st->completing = 0;
   }
 }
 
-static GstFlowReturn gst_higfa_sampler_chain(GstPad* pad, GstObject* parent, GstBuffer* buf) {
-  (void)pad;
-  GstHigfaSampler* self = GST_HIGFA_SAMPLER(parent);
-  const GstFlowReturn ret = gst_higfa_sampler_process(self, buf);
-  self->state->inputs++;
-  gst_buffer_unref(buf);
-  return ret;
+static gboolean gst_higfa_sampler_sink_event(GstBaseTransform* trans, GstEvent* event) {
+  GstHigfaSampler* self = GST_HIGFA_SAMPLER(trans);
+  State* st = self->state;
+  switch (GST_EVENT_TYPE(event)) {
+    case GST_EVENT_FLUSH_START:
+      // Not serialized: arrives while the streaming thread may be inside a sampler call.
+      st->cancel = true;
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      clear_queue(st);
+      st->cancel = false;
+      break;
+    case GST_EVENT_EOS:
+    case GST_EVENT_CAPS:
+    case GST_EVENT_SEGMENT:
+    case GST_EVENT_GAP:
+    case GST_EVENT_STREAM_START:
+      // The held frames belong before the event. EOS goes on whatever happened.
+      if (gst_higfa_sampler_drain(self) == GST_FLOW_ERROR &&
+          GST_EVENT_TYPE(event) != GST_EVENT_EOS) {
+        gst_event_unref(event);
+        return FALSE;
+      }
+      break;
+    default:
+      break;
+  }
+  return GST_BASE_TRANSFORM_CLASS(gst_higfa_sampler_parent_class)->sink_event(trans, event);
+}
+
+// The latency holding frames adds: a full batch needs ceil(batch-size / N) frames, so the first
+// of them waits for the arrival of the others.
+static GstClockTime gst_higfa_sampler_held_latency(GstHigfaSampler* self) {
+  const GstClockTime duration = self->state->frame_duration.load();
+  if (!GST_CLOCK_TIME_IS_VALID(duration)) return 0;
+  guint batch, n;
+  {
+    gsthigfa::ObjectLock lock(self);
+    batch = self->state->settings.batch_size;
+    n = self->state->settings.samples_per_image;
+  }
+  return duration * ((batch + n - 1) / n - 1);
+}
+
+static gboolean gst_higfa_sampler_query(GstBaseTransform* trans, GstPadDirection direction,
+                                        GstQuery* query) {
+  GstBaseTransformClass* parent = GST_BASE_TRANSFORM_CLASS(gst_higfa_sampler_parent_class);
+  if (direction == GST_PAD_SINK && GST_QUERY_TYPE(query) == GST_QUERY_DRAIN)
+    gst_higfa_sampler_drain(GST_HIGFA_SAMPLER(trans));
+  if (direction == GST_PAD_SRC && GST_QUERY_TYPE(query) == GST_QUERY_LATENCY) {
+    if (!parent->query(trans, direction, query)) return FALSE;
+    gboolean live;
+    GstClockTime min, max;
+    gst_query_parse_latency(query, &live, &min, &max);
+    const GstClockTime held = gst_higfa_sampler_held_latency(GST_HIGFA_SAMPLER(trans));
+    gst_query_set_latency(query, live, min + held,
+                          GST_CLOCK_TIME_IS_VALID(max) ? max + held : GST_CLOCK_TIME_NONE);
+    return TRUE;
+  }
+  return parent->query(trans, direction, query);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -698,6 +881,7 @@ static void gst_higfa_sampler_finalize(GObject* object) {
 static void gst_higfa_sampler_class_init(GstHigfaSamplerClass* klass) {
   GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
   GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
+  GstBaseTransformClass* trans_class = GST_BASE_TRANSFORM_CLASS(klass);
   gobject_class->set_property = gst_higfa_sampler_set_property;
   gobject_class->get_property = gst_higfa_sampler_get_property;
   gobject_class->finalize = gst_higfa_sampler_finalize;
@@ -709,6 +893,16 @@ static void gst_higfa_sampler_class_init(GstHigfaSamplerClass* klass) {
       element_class, "HiGFA sampler", "Filter/Effect/Video",
       "Generates N class- and contour-guided diffusion samples per input frame (HiGFA)",
       "The higfa authors");
+  trans_class->start = GST_DEBUG_FUNCPTR(gst_higfa_sampler_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR(gst_higfa_sampler_stop);
+  trans_class->transform_caps = GST_DEBUG_FUNCPTR(gst_higfa_sampler_transform_caps);
+  trans_class->set_caps = GST_DEBUG_FUNCPTR(gst_higfa_sampler_set_caps);
+  trans_class->decide_allocation = GST_DEBUG_FUNCPTR(gst_higfa_sampler_decide_allocation);
+  trans_class->transform = GST_DEBUG_FUNCPTR(gst_higfa_sampler_transform);
+  trans_class->submit_input_buffer = GST_DEBUG_FUNCPTR(gst_higfa_sampler_submit_input_buffer);
+  trans_class->generate_output = GST_DEBUG_FUNCPTR(gst_higfa_sampler_generate_output);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR(gst_higfa_sampler_sink_event);
+  trans_class->query = GST_DEBUG_FUNCPTR(gst_higfa_sampler_query);
   gst_type_mark_as_plugin_api(GST_TYPE_HIGFA_GUIDANCE_MODE, static_cast<GstPluginAPIFlags>(0));
   gst_type_mark_as_plugin_api(GST_TYPE_HIGFA_SCHEDULER, static_cast<GstPluginAPIFlags>(0));
   gst_type_mark_as_plugin_api(GST_TYPE_HIGFA_CLASSIFIER_GRAD, static_cast<GstPluginAPIFlags>(0));
@@ -718,15 +912,9 @@ static void gst_higfa_sampler_class_init(GstHigfaSamplerClass* klass) {
 
 static void gst_higfa_sampler_init(GstHigfaSampler* self) {
   self->state = new State();
-  gst_segment_init(&self->state->segment, GST_FORMAT_TIME);
-
-  self->sinkpad = gst_pad_new_from_static_template(&sink_template, "sink");
-  gst_pad_set_chain_function(self->sinkpad, GST_DEBUG_FUNCPTR(gst_higfa_sampler_chain));
-  gst_pad_set_event_function(self->sinkpad, GST_DEBUG_FUNCPTR(gst_higfa_sampler_sink_event));
-  gst_element_add_pad(GST_ELEMENT(self), self->sinkpad);
-
-  self->srcpad = gst_pad_new_from_static_template(&src_template, "src");
-  gst_pad_set_query_function(self->srcpad, GST_DEBUG_FUNCPTR(gst_higfa_sampler_src_query));
-  gst_pad_use_fixed_caps(self->srcpad);
-  gst_element_add_pad(GST_ELEMENT(self), self->srcpad);
+  gst_video_info_init(&self->state->in_info);
+  gst_video_info_init(&self->state->out_info);
+  // Every output is a new buffer from the pool: never passthrough, never in place.
+  gst_base_transform_set_passthrough(GST_BASE_TRANSFORM(self), FALSE);
+  gst_base_transform_set_in_place(GST_BASE_TRANSFORM(self), FALSE);
 }

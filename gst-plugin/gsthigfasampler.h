@@ -3,6 +3,7 @@
 // higfasampler: HiGFA guided diffusion sampling, N generated frames per input frame.
 #pragma once
 
+#include <gst/base/gstbasetransform.h>
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
@@ -43,7 +44,7 @@ GType gst_higfa_classifier_grad_get_type(void);
 GType gst_higfa_missing_label_get_type(void);
 
 #define GST_TYPE_HIGFA_SAMPLER (gst_higfa_sampler_get_type())
-G_DECLARE_FINAL_TYPE(GstHigfaSampler, gst_higfa_sampler, GST, HIGFA_SAMPLER, GstElement)
+G_DECLARE_FINAL_TYPE(GstHigfaSampler, gst_higfa_sampler, GST, HIGFA_SAMPLER, GstBaseTransform)
 
 GST_ELEMENT_REGISTER_DECLARE(higfasampler);
 

@@ -3,7 +3,67 @@
 // higfasampler's properties: registered enums, the property table and the settings they write.
 #include "gsthigfasamplersettings.h"
 
+#include <higfa/frame_sampler.h>
+
 namespace {
+
+constexpr higfa::GuidanceMode to_library(GstHigfaGuidanceMode mode) {
+  switch (mode) {
+    case GST_HIGFA_GUIDANCE_MODE_CFG:
+      return higfa::GuidanceMode::kCfg;
+    case GST_HIGFA_GUIDANCE_MODE_CONTOUR:
+      return higfa::GuidanceMode::kContour;
+    case GST_HIGFA_GUIDANCE_MODE_HIGFA_FIXED:
+      return higfa::GuidanceMode::kHigfaFixed;
+    case GST_HIGFA_GUIDANCE_MODE_HIGFA:
+    default:
+      return higfa::GuidanceMode::kHigfa;
+  }
+}
+
+constexpr higfa::SchedulerKind to_library(GstHigfaScheduler scheduler) {
+  return scheduler == GST_HIGFA_SCHEDULER_DDIM ? higfa::SchedulerKind::kDdim
+                                               : higfa::SchedulerKind::kDpmSolverMultistep;
+}
+
+constexpr higfa::ClassifierGrad to_library(GstHigfaClassifierGrad grad) {
+  return grad == GST_HIGFA_CLASSIFIER_GRAD_EXACT ? higfa::ClassifierGrad::kExact
+                                                 : higfa::ClassifierGrad::kApprox;
+}
+
+// The properties that mirror library options default to the library's defaults.
+constexpr higfa::SamplerOptions kLib = higfa::kDefaultSamplerOptions;
+static_assert(DEFAULT_PROP_SAMPLES_PER_IMAGE == higfa::kDefaultSamplesPerImage);
+static_assert(DEFAULT_PROP_BATCH_SIZE == higfa::kDefaultBatchSize);
+static_assert(to_library(DEFAULT_PROP_GUIDANCE) == kLib.mode);
+static_assert(to_library(DEFAULT_PROP_SCHEDULER) == kLib.scheduler);
+static_assert(to_library(DEFAULT_PROP_CLASSIFIER_GRAD) == kLib.classifier_grad);
+static_assert(DEFAULT_PROP_NUM_INFERENCE_STEPS == kLib.num_inference_steps);
+static_assert(DEFAULT_PROP_ETA == kLib.eta);
+static_assert(DEFAULT_PROP_STRENGTH == kLib.strength);
+static_assert(DEFAULT_PROP_FINE_STAGE == kLib.fine_stage);
+static_assert(DEFAULT_PROP_GUIDANCE_SCALE == kLib.guidance_scale);
+static_assert(DEFAULT_PROP_CONTOUR_SCALE == kLib.contour_scale);
+static_assert(DEFAULT_PROP_CLASSIFIER_SCALE == kLib.classifier_scale);
+static_assert(DEFAULT_PROP_TEXT_LO == kLib.text_modulation.lo);
+static_assert(DEFAULT_PROP_TEXT_HI == kLib.text_modulation.hi);
+static_assert(DEFAULT_PROP_CONTOUR_LO == kLib.contour_modulation.lo);
+static_assert(DEFAULT_PROP_CONTOUR_HI == kLib.contour_modulation.hi);
+static_assert(DEFAULT_PROP_CLASSIFIER_LO == kLib.classifier_modulation.lo);
+static_assert(DEFAULT_PROP_CLASSIFIER_HI == kLib.classifier_modulation.hi);
+static_assert(DEFAULT_PROP_GAMMA == kLib.gamma);
+static_assert(DEFAULT_PROP_CLASSIFIER_GATE == kLib.classifier_gate);
+static_assert(DEFAULT_PROP_GRAD_CLIP == kLib.grad_clip);
+static_assert(DEFAULT_PROP_MAX_ROTATION == kLib.transform.max_rotation_deg);
+static_assert(DEFAULT_PROP_MIN_SCALE == kLib.transform.min_scale);
+static_assert(DEFAULT_PROP_MAX_SCALE == kLib.transform.max_scale);
+static_assert(DEFAULT_PROP_MAX_TRANSLATION == kLib.transform.max_translation);
+static_assert(DEFAULT_PROP_MAX_SHEAR == kLib.transform.max_shear_deg);
+static_assert(DEFAULT_PROP_FLIP_PROBABILITY == kLib.transform.flip_probability);
+static_assert(DEFAULT_PROP_ELASTIC_ALPHA == kLib.transform.elastic_alpha);
+static_assert(DEFAULT_PROP_ELASTIC_SIGMA == kLib.transform.elastic_sigma);
+static_assert(DEFAULT_PROP_EDGE_DROPOUT == kLib.transform.edge_dropout);
+static_assert(static_cast<bool>(DEFAULT_PROP_TRANSFORM_CONTOUR) == kLib.transform_contour);
 
 constexpr GParamFlags kPlaying = static_cast<GParamFlags>(
     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
@@ -189,25 +249,9 @@ const gchar* gst_higfa_sampler_enum_nick(GType type, gint value) {
 higfa::SamplerOptions gst_higfa_sampler_settings_options(const GstHigfaSamplerSettings* settings) {
   const GstHigfaSamplerSettings& s = *settings;
   higfa::SamplerOptions o = s.options;
-  switch (s.guidance) {
-    case GST_HIGFA_GUIDANCE_MODE_CFG:
-      o.mode = higfa::GuidanceMode::kCfg;
-      break;
-    case GST_HIGFA_GUIDANCE_MODE_CONTOUR:
-      o.mode = higfa::GuidanceMode::kContour;
-      break;
-    case GST_HIGFA_GUIDANCE_MODE_HIGFA:
-      o.mode = higfa::GuidanceMode::kHigfa;
-      break;
-    case GST_HIGFA_GUIDANCE_MODE_HIGFA_FIXED:
-      o.mode = higfa::GuidanceMode::kHigfaFixed;
-      break;
-  }
-  o.scheduler = s.scheduler == GST_HIGFA_SCHEDULER_DDIM ? higfa::SchedulerKind::kDdim
-                                                        : higfa::SchedulerKind::kDpmSolverMultistep;
-  o.classifier_grad = s.classifier_grad == GST_HIGFA_CLASSIFIER_GRAD_EXACT
-                          ? higfa::ClassifierGrad::kExact
-                          : higfa::ClassifierGrad::kApprox;
+  o.mode = to_library(s.guidance);
+  o.scheduler = to_library(s.scheduler);
+  o.classifier_grad = to_library(s.classifier_grad);
   return o;
 }
 
@@ -334,7 +378,7 @@ static void install_model_properties(GObjectClass* gobject_class) {
       gobject_class, PROP_THREADS,
       g_param_spec_int("threads", "Threads",
                        "LibTorch intra-op threads, set for the whole process at start (count, "
-                       "0..1024): 0 leaves LibTorch's setting",
+                       "0..1024): 0 uses the CPUs this process may run on (its CPU affinity)",
                        0, 1024, DEFAULT_PROP_THREADS, kReady));
   g_object_class_install_property(
       gobject_class, PROP_CLASS,
@@ -366,8 +410,9 @@ static void install_output_properties(GObjectClass* gobject_class) {
   g_object_class_install_property(
       gobject_class, PROP_BATCH_SIZE,
       g_param_spec_uint("batch-size", "Batch size",
-                        "Samples per sampler call (count, 1..256); a frame's samples are split "
-                        "into batches of this size; 1 samples one at a time",
+                        "Samples drawn together in one sampler call (count, 1..256), across input "
+                        "frames: frames are held until a batch is full, a partial batch goes at "
+                        "EOS, a caps or segment change or a drain query; 1 samples one at a time",
                         1, 256, DEFAULT_PROP_BATCH_SIZE, kPlaying));
   const GParamFlags counter = kCounter;
   g_object_class_install_property(

@@ -112,8 +112,8 @@ struct GstHigfaSamplerSettings {
   higfa::SamplerOptions options;  // doubles, steps and transform-contour; enums mapped on use
 };
 
-/// The settings every property's default describes (SamplerOptions' defaults are design §4's,
-/// and so are the DEFAULT_PROP_* values).
+/// The settings every property's default describes (the DEFAULT_PROP_* values of the library
+/// options are static_assert'ed against higfa::kDefaultSamplerOptions).
 GstHigfaSamplerSettings gst_higfa_sampler_default_settings();
 
 /// Installs every property of the element on `gobject_class`, the read-only counters included.

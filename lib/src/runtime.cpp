@@ -10,8 +10,13 @@
 #include <omp.h>
 #endif
 
+#include <errno.h>
+#include <sched.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <string>
+#include <thread>
 
 namespace higfa {
 
@@ -44,6 +49,35 @@ void set_num_threads(int threads) {
 }
 
 int num_threads() { return at::get_num_threads(); }
+
+int affinity_cpu_count() {
+#ifdef __linux__
+  // A mask sized for many CPUs: CPU_SETSIZE (1024) is too small on the largest machines, where
+  // sched_getaffinity fails with EINVAL; grow until it fits.
+  for (int cpus = 1024; cpus <= (1 << 20); cpus *= 2) {
+    cpu_set_t* mask = CPU_ALLOC(cpus);
+    if (mask == nullptr) break;
+    const std::size_t size = CPU_ALLOC_SIZE(cpus);
+    CPU_ZERO_S(size, mask);
+    const int rc = sched_getaffinity(0, size, mask);
+    const int count = rc == 0 ? CPU_COUNT_S(size, mask) : 0;
+    CPU_FREE(mask);
+    if (rc == 0 && count > 0) return count;
+    if (rc != 0 && errno != EINVAL) break;
+  }
+#endif
+  const long online = sysconf(_SC_NPROCESSORS_ONLN);
+  if (online > 0) return static_cast<int>(online);
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw > 0 ? static_cast<int>(hw) : 1;
+}
+
+int resolve_num_threads(int threads) {
+  if (threads < 0)
+    throw InvalidArgument("threads: expected >= 0 (0: the CPUs this process may run on), got " +
+                          std::to_string(threads));
+  return threads > 0 ? threads : affinity_cpu_count();
+}
 
 SingleThreadScope::SingleThreadScope() {
 #ifdef _OPENMP

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <tuple>
 
 namespace higfa {
 namespace {
@@ -20,7 +21,26 @@ void check_range(const char* name, double value, double lo, double hi, bool lo_o
   }
 }
 
+auto fields(const ContourTransformOptions& t) {
+  return std::tie(t.max_rotation_deg, t.min_scale, t.max_scale, t.max_translation, t.max_shear_deg,
+                  t.flip_probability, t.elastic_alpha, t.elastic_sigma, t.edge_dropout);
+}
+
+// Every field of SamplerOptions; a field added there must be added here.
+auto fields(const SamplerOptions& o) {
+  return std::tie(o.scheduler, o.num_inference_steps, o.eta, o.strength, o.fine_stage,
+                  o.guidance_scale, o.contour_scale, o.classifier_scale, o.text_modulation.lo,
+                  o.text_modulation.hi, o.contour_modulation.lo, o.contour_modulation.hi,
+                  o.classifier_modulation.lo, o.classifier_modulation.hi, o.gamma,
+                  o.classifier_gate, o.classifier_grad, o.grad_clip, o.mode, o.transform_contour,
+                  o.record_intermediates);
+}
+
 }  // namespace
+
+bool operator==(const SamplerOptions& a, const SamplerOptions& b) {
+  return fields(a) == fields(b) && fields(a.transform) == fields(b.transform);
+}
 
 GuidanceMode parse_guidance_mode(const std::string& name) {
   if (name == "cfg") return GuidanceMode::kCfg;

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
 // Element tests of higfasampler (GstHarness) on the tiny fixture bundle.
+#include <gst/base/gstbasetransform.h>
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
+#include <gst/video/gstvideopool.h>
 #include <gtest/gtest.h>
+#include <higfa/runtime.h>
 #include <higfa/seed.h>
 
 #include <cstring>
@@ -117,9 +120,27 @@ struct SamplerHarness {
   SamplerHarness(const SamplerHarness&) = delete;
   SamplerHarness& operator=(const SamplerHarness&) = delete;
 
-  // Pushes `buf` and pulls every output it made.
+  // Pushes `buf` and pulls every output it made, after a drain query: the element holds
+  // frames until batch-size samples can be drawn together.
   std::vector<GstBuffer*> run(GstBuffer* buf, GstFlowReturn expected = GST_FLOW_OK) {
     EXPECT_EQ(gst_harness_push(h, buf), expected);
+    drain();
+    return pull_all();
+  }
+
+  // Pushes `buf` and pulls what came out at once, without draining.
+  std::vector<GstBuffer*> push(GstBuffer* buf) {
+    EXPECT_EQ(gst_harness_push(h, buf), GST_FLOW_OK);
+    return pull_all();
+  }
+
+  void drain() {
+    GstQuery* query = gst_query_new_drain();
+    gst_pad_peer_query(h->srcpad, query);
+    gst_query_unref(query);
+  }
+
+  std::vector<GstBuffer*> pull_all() {
     std::vector<GstBuffer*> out;
     while (GstBuffer* o = gst_harness_try_pull(h)) out.push_back(o);
     return out;
@@ -489,6 +510,193 @@ TEST(HigfaSampler, FlushDuringSamplingCancelsTheRun) {
   out = t.run(make_labelled_frame(1, "a", "img-1"));
   EXPECT_EQ(out.size(), 4u);
   unref_all(out);
+}
+
+TEST(HigfaSampler, IsABaseTransform) {
+  GstElement* element = gst_element_factory_make("higfasampler", nullptr);
+  ASSERT_NE(element, nullptr);
+  EXPECT_TRUE(GST_IS_BASE_TRANSFORM(element));
+  gst_object_unref(element);
+}
+
+TEST(HigfaSampler, OutputBuffersComeFromAVideoBufferPool) {
+  SamplerHarness t(make_sampler(2, 0));
+  std::vector<GstBuffer*> out = t.run(make_labelled_frame(0, "a", "img-0"));
+  ASSERT_EQ(out.size(), 2u);
+  for (GstBuffer* b : out) {
+    ASSERT_NE(b->pool, nullptr);
+    EXPECT_TRUE(GST_IS_VIDEO_BUFFER_POOL(b->pool));
+  }
+  unref_all(out);
+}
+
+// Issue 16: samples are drawn batch-size at a time across frames; outputs keep the input order,
+// and each is the image it would be at batch-size 1.
+TEST(HigfaSampler, BatchesSamplesAcrossFramesInInputOrder) {
+  std::vector<std::vector<guint8>> alone;
+  {
+    GstElement* element = make_sampler(2, 11);
+    g_object_set(element, "batch-size", 1, nullptr);
+    SamplerHarness t(element);
+    for (guint64 i = 0; i < 2; ++i) {
+      GstBuffer* in = make_labelled_frame(i, "b", i == 0 ? "img-0" : "img-1");
+      add_contour(in);
+      std::vector<GstBuffer*> out = t.push(in);  // batch-size 1: nothing is held
+      ASSERT_EQ(out.size(), 2u);
+      for (GstBuffer* b : out) alone.push_back(bytes_of(b));
+      unref_all(out);
+    }
+  }
+  GstElement* element = make_sampler(2, 11);
+  g_object_set(element, "batch-size", 4, nullptr);
+  SamplerHarness t(element);
+  GstBuffer* first = make_labelled_frame(0, "b", "img-0");
+  add_contour(first);
+  EXPECT_TRUE(t.push(first).empty()) << "2 samples do not fill a batch of 4";
+  GstBuffer* second = make_labelled_frame(1, "b", "img-1");
+  add_contour(second);
+  std::vector<GstBuffer*> out = t.push(second);
+  ASSERT_EQ(out.size(), 4u);
+  for (guint k = 0; k < 4; ++k) {
+    const GstHigfaProvenanceMeta* p = gst_buffer_get_higfa_provenance_meta(out[k]);
+    ASSERT_NE(p, nullptr);
+    EXPECT_STREQ(p->source_id, k < 2 ? "img-0" : "img-1");
+    EXPECT_EQ(p->sample_index, k % 2);
+    EXPECT_EQ(GST_BUFFER_OFFSET(out[k]), k);
+    EXPECT_EQ(GST_BUFFER_PTS(out[k]), GST_SECOND + k * 20 * GST_MSECOND);
+    EXPECT_EQ(bytes_of(out[k]), alone[k]) << "output " << k;
+  }
+  unref_all(out);
+  EXPECT_EQ(get_counter(t.element, "processed"), 2u);
+  EXPECT_EQ(get_counter(t.element, "generated"), 4u);
+}
+
+// A batch of 4 over frames of 3: the second frame's samples are split across two batches.
+TEST(HigfaSampler, AFrameMaySpanTwoBatches) {
+  GstElement* element = make_sampler(3, 0);
+  g_object_set(element, "batch-size", 4, nullptr);
+  SamplerHarness t(element);
+  EXPECT_TRUE(t.push(make_labelled_frame(0, "a", "img-0")).empty());
+  std::vector<GstBuffer*> out = t.push(make_labelled_frame(1, "b", "img-1"));
+  ASSERT_EQ(out.size(), 4u);  // 3 of img-0 and the first of img-1
+  EXPECT_STREQ(gst_buffer_get_higfa_provenance_meta(out[3])->source_id, "img-1");
+  EXPECT_EQ(get_counter(t.element, "processed"), 1u);
+  unref_all(out);
+  t.drain();
+  out = t.pull_all();
+  ASSERT_EQ(out.size(), 2u);
+  for (guint k = 0; k < 2; ++k)
+    EXPECT_EQ(gst_buffer_get_higfa_provenance_meta(out[k])->sample_index, k + 1);
+  unref_all(out);
+  EXPECT_EQ(get_counter(t.element, "processed"), 2u);
+  EXPECT_EQ(get_counter(t.element, "generated"), 6u);
+}
+
+// The held frames go out before EOS, which follows them.
+TEST(HigfaSampler, EosSamplesTheHeldFrames) {
+  SamplerHarness t(make_sampler(2, 0));  // batch-size 8
+  EXPECT_TRUE(t.push(make_labelled_frame(0, "a", "img-0")).empty());
+  EXPECT_TRUE(gst_harness_push_event(t.h, gst_event_new_eos()));
+  std::vector<GstBuffer*> out = t.pull_all();
+  EXPECT_EQ(out.size(), 2u);
+  unref_all(out);
+  bool eos = false;
+  while (GstEvent* e = gst_harness_try_pull_event(t.h)) {
+    eos |= GST_EVENT_TYPE(e) == GST_EVENT_EOS;
+    gst_event_unref(e);
+  }
+  EXPECT_TRUE(eos);
+  EXPECT_EQ(get_counter(t.element, "processed"), 1u);
+}
+
+TEST(HigfaSampler, ACapsChangeSamplesTheHeldFramesFirst) {
+  SamplerHarness t(make_sampler(2, 0));
+  EXPECT_TRUE(t.push(make_labelled_frame(0, "a", "img-0")).empty());
+  gst_harness_set_src_caps_str(t.h, "video/x-raw,format=RGBA,width=13,height=7,framerate=0/1");
+  std::vector<GstBuffer*> out = t.pull_all();
+  EXPECT_EQ(out.size(), 2u);
+  unref_all(out);
+  EXPECT_EQ(get_counter(t.element, "processed"), 1u);
+}
+
+TEST(HigfaSampler, AFlushDiscardsTheHeldFrames) {
+  SamplerHarness t(make_sampler(2, 0));
+  EXPECT_TRUE(t.push(make_labelled_frame(0, "a", "img-0")).empty());
+  gst_harness_push_event(t.h, gst_event_new_flush_start());
+  gst_harness_push_event(t.h, gst_event_new_flush_stop(TRUE));
+  GstSegment segment;
+  gst_segment_init(&segment, GST_FORMAT_TIME);
+  gst_harness_push_event(t.h, gst_event_new_segment(&segment));
+  t.drain();
+  EXPECT_TRUE(t.pull_all().empty());
+  EXPECT_EQ(get_counter(t.element, "generated"), 0u);
+  std::vector<GstBuffer*> out = t.run(make_labelled_frame(1, "a", "img-1"));
+  EXPECT_EQ(out.size(), 2u);
+  unref_all(out);
+}
+
+// A frame is sampled with the settings it arrived under: it never shares a batch with frames
+// that came under others.
+TEST(HigfaSampler, AFrameKeepsTheSettingsItArrivedWith) {
+  SamplerHarness t(make_sampler(2, 0));  // batch-size 8
+  EXPECT_TRUE(t.push(make_labelled_frame(0, "a", "img-0")).empty());
+  g_object_set(t.element, "guidance-scale", 1.5, nullptr);
+  std::vector<GstBuffer*> out = t.push(make_labelled_frame(1, "a", "img-1"));
+  ASSERT_EQ(out.size(), 2u);  // img-0 alone: img-1 cannot join its batch
+  for (GstBuffer* b : out) {
+    const GstHigfaProvenanceMeta* p = gst_buffer_get_higfa_provenance_meta(b);
+    EXPECT_STREQ(p->source_id, "img-0");
+    EXPECT_DOUBLE_EQ(p->guidance.guidance_scale,
+                     3.0);
+  }
+  unref_all(out);
+  t.drain();
+  out = t.pull_all();
+  ASSERT_EQ(out.size(), 2u);
+  const GstHigfaProvenanceMeta* p = gst_buffer_get_higfa_provenance_meta(out[0]);
+  EXPECT_STREQ(p->source_id, "img-1");
+  EXPECT_DOUBLE_EQ(p->guidance.guidance_scale, 1.5);
+  unref_all(out);
+}
+
+// missing-label=skip drops the frame (GST_BASE_TRANSFORM_FLOW_DROPPED): the next output is
+// marked DISCONT.
+TEST(HigfaSampler, ASkippedFrameIsDroppedAndMarksTheNextOutputDiscont) {
+  GstElement* element = make_sampler(1, 0);
+  gst_util_set_object_arg(G_OBJECT(element), "missing-label", "skip");
+  g_object_set(element, "batch-size", 1, nullptr);
+  SamplerHarness t(element);
+  std::vector<GstBuffer*> out = t.push(make_labelled_frame(0, "a", "img-0"));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_FALSE(GST_BUFFER_FLAG_IS_SET(out[0], GST_BUFFER_FLAG_DISCONT));
+  unref_all(out);
+  EXPECT_TRUE(t.push(make_frame(1)).empty());
+  out = t.push(make_labelled_frame(2, "a", "img-2"));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(GST_BUFFER_FLAG_IS_SET(out[0], GST_BUFFER_FLAG_DISCONT));
+  unref_all(out);
+  EXPECT_EQ(get_counter(t.element, "skipped"), 1u);
+}
+
+// Batch-size 8 over 2 samples per frame holds 3 frames of 40 ms before the first batch.
+TEST(HigfaSampler, LatencyIncludesTheFramesHeldForABatch) {
+  SamplerHarness t(make_sampler(2, 0));
+  std::vector<GstBuffer*> out = t.run(make_labelled_frame(0, "a", "img-0"));
+  unref_all(out);
+  EXPECT_EQ(gst_harness_query_latency(t.h), 3 * kInputDuration);
+  g_object_set(t.element, "batch-size", 1, nullptr);
+  EXPECT_EQ(gst_harness_query_latency(t.h), 0u);
+}
+
+// threads=0 (the default) runs LibTorch on the CPUs of the process's affinity mask.
+TEST(HigfaSampler, ZeroThreadsUsesTheCpusOfTheAffinityMask) {
+  const int before = higfa::num_threads();
+  higfa::set_num_threads(1);
+  {
+    SamplerHarness t(make_sampler(1, 0));
+    EXPECT_EQ(higfa::num_threads(), higfa::affinity_cpu_count());
+  }
+  higfa::set_num_threads(before);
 }
 
 TEST(HigfaSampler, RestartsAfterAStateCycle) {

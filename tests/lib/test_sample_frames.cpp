@@ -6,6 +6,7 @@
 #include <higfa/runtime.h>
 #include <higfa/sample_frames.h>
 #include <higfa/seed.h>
+#include <sched.h>
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -75,7 +76,8 @@ TEST(SampleFrames, GuidanceJsonHasTheSettingsAndTheLastStepsWeights) {
   last.text_weight = 3.25;
   last.classifier_applied = true;
   result.trace = {higfa::StepTrace{}, last};
-  const nlohmann::json j = nlohmann::json::parse(higfa::guidance_json(options, result));
+  const nlohmann::json j =
+      nlohmann::json::parse(higfa::to_json(higfa::make_guidance_record(options, result)));
   EXPECT_EQ(j.at("mode"), "higfa");
   EXPECT_EQ(j.at("scheduler"), "ddim");
   EXPECT_EQ(j.at("num_inference_steps"), 50);
@@ -88,8 +90,8 @@ TEST(SampleFrames, GuidanceJsonHasTheSettingsAndTheLastStepsWeights) {
 }
 
 TEST(SampleFrames, GuidanceJsonWithoutATraceHasNullWeights) {
-  const nlohmann::json j =
-      nlohmann::json::parse(higfa::guidance_json(higfa::SamplerOptions{}, higfa::SampleResult{}));
+  const nlohmann::json j = nlohmann::json::parse(
+      higfa::to_json(higfa::make_guidance_record(higfa::SamplerOptions{}, higfa::SampleResult{})));
   EXPECT_TRUE(j.at("final_weights").is_null());
 }
 
@@ -101,13 +103,43 @@ TEST(SampleFrames, ExtraJsonListsMeasuredConfidences) {
   measured.step = 3;
   measured.confidence = 0.25;
   result.trace = {unmeasured, measured};
-  const nlohmann::json j =
-      nlohmann::json::parse(higfa::sample_extra_json("some/dir", m, 42, result));
+  higfa::SampleOrigin origin;
+  origin.bundle_dir = "some/dir";
+  origin.bundle_name = m.name;
+  origin.base_seed = 42;
+  const nlohmann::json j = nlohmann::json::parse(
+      higfa::to_json(higfa::make_provenance(higfa::SamplerOptions{}, result, origin)))["extra"];
   EXPECT_EQ(j.at("bundle"), "some/dir");
   EXPECT_EQ(j.at("bundle_name"), "tiny");
   EXPECT_EQ(j.at("base_seed"), 42);
   EXPECT_EQ(j.at("contour_used"), true);
   EXPECT_EQ(j.at("confidences"), nlohmann::json::parse("[[3, 0.25]]"));
+}
+
+// The provenance's JSON has the keys and values the string-built form had.
+TEST(SampleFrames, ProvenanceRecordsTheResultAndItsOrigin) {
+  higfa::SamplerOptions options;
+  options.mode = higfa::GuidanceMode::kContour;
+  higfa::SampleResult result;
+  result.class_id = 2;
+  result.seed = 99;
+  result.final_confidence = 0.75;
+  result.contour_used = true;
+  result.transform.rotation_deg = 4.5;
+  higfa::SampleOrigin origin{"img-3", "coat", 5, 17, "models/x", "x"};
+  const higfa::Provenance p = higfa::make_provenance(options, result, origin);
+  const nlohmann::json j = nlohmann::json::parse(higfa::to_json(p));
+  EXPECT_EQ(j.at("source_id"), "img-3");
+  EXPECT_EQ(j.at("class_id"), 2);
+  EXPECT_EQ(j.at("class_name"), "coat");
+  EXPECT_EQ(j.at("sample_index"), 5);
+  EXPECT_EQ(j.at("seed"), 99);
+  EXPECT_EQ(j.at("mode"), "contour");
+  EXPECT_DOUBLE_EQ(j.at("transform").at("rotation_deg").get<double>(), 4.5);
+  EXPECT_EQ(j.at("guidance").at("mode"), "contour");
+  EXPECT_DOUBLE_EQ(j.at("final_confidence").get<double>(), 0.75);
+  EXPECT_EQ(j.at("extra").at("bundle"), "models/x");
+  EXPECT_EQ(j.at("extra").at("base_seed"), 17);
 }
 
 TEST(Runtime, ParseDeviceAcceptsCpuAndRejectsNonsense) {
@@ -127,6 +159,32 @@ TEST(Runtime, SetNumThreadsSetsLibTorchsThreadCount) {
   EXPECT_EQ(higfa::num_threads(), 1);
   higfa::set_num_threads(before);
   EXPECT_THROW(higfa::set_num_threads(0), higfa::InvalidArgument);
+}
+
+// threads=0 means the CPUs of the process's affinity mask, which taskset / cpusets narrow.
+TEST(Runtime, ZeroThreadsResolvesToTheCpusOfTheAffinityMask) {
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  ASSERT_EQ(sched_getaffinity(0, sizeof(mask), &mask), 0);
+  EXPECT_EQ(higfa::affinity_cpu_count(), CPU_COUNT(&mask));
+  EXPECT_EQ(higfa::resolve_num_threads(0), CPU_COUNT(&mask));
+  EXPECT_EQ(higfa::resolve_num_threads(3), 3);
+  EXPECT_THROW(higfa::resolve_num_threads(-1), higfa::InvalidArgument);
+  if (CPU_COUNT(&mask) < 2) GTEST_SKIP() << "one CPU: cannot narrow the mask";
+  // Narrowed to one CPU (on a thread of its own: the mask is per thread), the count follows.
+  int narrowed = 0;
+  std::thread([&] {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+      if (CPU_ISSET(cpu, &mask)) {
+        CPU_SET(cpu, &one);
+        break;
+      }
+    }
+    if (sched_setaffinity(0, sizeof(one), &one) == 0) narrowed = higfa::resolve_num_threads(0);
+  }).join();
+  EXPECT_EQ(narrowed, 1);
 }
 
 // The scope puts the calling thread's LibTorch work on that thread alone and restores the count;

@@ -20,6 +20,17 @@ void set_num_threads(int threads);
 /// LibTorch's current intra-op thread count.
 int num_threads();
 
+/// The number of CPUs the calling process may run on: its CPU affinity mask
+/// (sched_getaffinity), which taskset, cgroups' cpusets and container runtimes narrow; the
+/// online CPU count where the mask cannot be read. Always >= 1.
+int affinity_cpu_count();
+
+/// The thread count a host's `threads` setting asks for: itself when >= 1, and for 0 the CPUs
+/// of the process's affinity (affinity_cpu_count), not LibTorch's default (every core of the
+/// machine). Throws InvalidArgument for a negative count. Sets nothing: pass the result to
+/// set_num_threads.
+int resolve_num_threads(int threads);
+
 /// While alive, LibTorch work on the calling thread runs on that thread alone; the previous count
 /// comes back on destruction. Model loading wraps its probe forwards in one, because with OpenMP
 /// every thread that runs a parallel region keeps a pool of workers for the rest of the process:

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// Frames in and out of the Sampler: requests for one source frame, results into frames, provenance.
+// Frames in and out of the Sampler: requests for one source frame, and typed provenance.
 #pragma once
 
 #include <higfa/bundle.h>
 #include <higfa/image.h>
+#include <higfa/provenance.h>
 #include <higfa/sampler.h>
 #include <torch/types.h>
 
@@ -37,18 +38,29 @@ struct FrameSamples {
 std::vector<SampleRequest> make_requests(const FrameSamples& frame, std::uint32_t first_index,
                                          std::uint32_t count);
 
-/// JSON object of the guidance settings that produced `result`: mode, scheduler, steps, eta,
-/// strength, fine_stage, the three scales, their modulation ranges, gamma, classifier_gate,
-/// classifier_grad, grad_clip, transform_contour, and "final_weights": the text, contour and
-/// classifier weights, the modulating confidence and whether the classifier term applied at the
-/// last traced step (null without a trace).
-std::string guidance_json(const SamplerOptions& options, const SampleResult& result);
+/// Sample `index` of `frame`: seeded derive_seed(frame.base_seed, frame.source_id, index).
+SampleRequest make_request(const FrameSamples& frame, std::uint32_t index);
 
-/// JSON object of what else a sample's provenance records: "bundle" (the directory as given),
-/// "bundle_name", "base_seed", "contour_used" and "confidences" (p_y of x̂0 at each traced step
-/// where it was measured, as [step, confidence] pairs).
-std::string sample_extra_json(const std::string& bundle_dir, const BundleManifest& manifest,
-                              std::uint64_t base_seed, const SampleResult& result);
+/// The guidance settings that produced `result` (mode, scheduler, steps, eta, strength,
+/// fine_stage, the three scales and their modulation ranges, gamma, classifier_gate,
+/// classifier_grad, grad_clip, transform_contour) and the weights of its last traced step
+/// (has_final_weights false without a trace). to_json(GuidanceRecord) writes it.
+GuidanceRecord make_guidance_record(const SamplerOptions& options, const SampleResult& result);
+
+/// Where a sample comes from: what its provenance records beyond the SampleResult.
+struct SampleOrigin {
+  std::string source_id;
+  std::string class_name;
+  std::uint32_t sample_index = 0;
+  std::uint64_t base_seed = 0;
+  std::string bundle_dir;   ///< the bundle directory as given
+  std::string bundle_name;  ///< the manifest's name
+};
+
+/// The full provenance of `result`: origin, class, seed, transform, guidance record, final
+/// confidence, contour_used and the p_y of x̂0 at each traced step where it was measured.
+Provenance make_provenance(const SamplerOptions& options, const SampleResult& result,
+                           const SampleOrigin& origin);
 
 /// "ddim" or "dpm++2m" (the names parse_scheduler_kind reads).
 std::string scheduler_kind_name(SchedulerKind kind);

@@ -65,8 +65,16 @@ struct SamplerOptions {
   bool record_intermediates = false;  ///< keep x_t after every step in SampleResult
 };
 
+/// The defaults, for hosts that mirror them (the element's DEFAULT_PROP_* values check against it).
+inline constexpr SamplerOptions kDefaultSamplerOptions{};
+
 /// Throws InvalidArgument naming the option, the range and the value for anything out of range.
 void validate(const SamplerOptions& options);
+
+/// Whether two option sets sample alike (every field equal), so that requests made under one
+/// may share a batch with requests made under the other.
+bool operator==(const SamplerOptions& a, const SamplerOptions& b);
+inline bool operator!=(const SamplerOptions& a, const SamplerOptions& b) { return !(a == b); }
 
 /// One image to generate.
 struct SampleRequest {
