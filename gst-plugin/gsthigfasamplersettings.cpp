@@ -431,6 +431,12 @@ static void install_output_properties(GObjectClass* gobject_class) {
                           "Input frames dropped for want of a label since start "
                           "(missing-label=skip; count; read-only)",
                           0, G_MAXUINT64, 0, counter));
+  g_object_class_install_property(
+      gobject_class, PROP_ALREADY_WRITTEN,
+      g_param_spec_uint64("already-written", "Already written",
+                          "Samples not generated since start because a resumed datasetsink "
+                          "downstream has them already (count; read-only)",
+                          0, G_MAXUINT64, 0, counter));
 }
 
 static void install_sampler_properties(GObjectClass* gobject_class) {
