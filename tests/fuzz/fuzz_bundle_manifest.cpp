@@ -8,20 +8,38 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 
 namespace {
 
+// A temporary directory (under $TMPDIR, else /tmp), removed with its contents when the process exits normally (a replay
+// returning from main, libFuzzer's exit() at the end of a run).
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "higfa-fuzz-bundle-XXXXXX");
+    if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 // One bundle directory per process, its manifest rewritten for every input.
 const std::string& bundle_dir() {
-  static const std::string dir = [] {
-    char tmpl[] = "/tmp/higfa-fuzz-bundle-XXXXXX";
-    const char* made = ::mkdtemp(tmpl);
-    if (made == nullptr) std::abort();
-    return std::string(made);
-  }();
-  return dir;
+  static const TempDir dir;
+  return dir.path();
 }
 
 }  // namespace
