@@ -104,8 +104,8 @@ struct State {
   // The run's settings, checked by higfa-done-samples queries from any thread; run_lock.
   std::mutex run_lock;
   std::unique_ptr<higfa::RunSettings> run;
-  std::string mismatch;          // a resumed run's settings differ: what differs
-  bool warned_change = false;    // a fresh run's settings changed on the way (warned once)
+  std::string mismatch;        // a resumed run's settings differ: what differs
+  bool warned_change = false;  // a fresh run's settings changed on the way (warned once)
 };
 
 }  // namespace
@@ -234,8 +234,8 @@ static gboolean gst_dataset_sink_start(GstBaseSink* sink) {
   try {
     st.writer = std::make_unique<higfa::DatasetWriter>(s.location, mode);
     std::lock_guard<std::mutex> lock(st.run_lock);
-    st.run = std::make_unique<higfa::RunSettings>(s.location, s.resume,
-                                                  st.writer->resume_report().kept);
+    st.run =
+        std::make_unique<higfa::RunSettings>(s.location, s.resume, st.writer->resume_report().kept);
     st.mismatch.clear();
     st.warned_change = false;
   } catch (const std::exception& e) {

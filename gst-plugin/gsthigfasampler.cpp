@@ -551,8 +551,8 @@ static GstFlowReturn gst_higfa_sampler_queue_frame(GstHigfaSampler* self, GstBuf
       break;
   }
   guint done = 0;
-  if (!gst_higfa_sampler_resume_indices(self, &st->resume, frame->settings,
-                                        frame->label.source_id, &frame->todo, &done))
+  if (!gst_higfa_sampler_resume_indices(self, &st->resume, frame->settings, frame->label.source_id,
+                                        &frame->todo, &done))
     return GST_FLOW_ERROR;
   st->already_written += done;
   if (frame->todo.empty()) {  // a resumed run wrote all of them
@@ -641,8 +641,7 @@ static GstFlowReturn gst_higfa_sampler_sample_batch(GstHigfaSampler* self, const
     in.class_name = frame->label.class_name;
     in.source_id = frame->label.source_id;
     in.base_seed = frame->settings.seed;
-    for (guint k = 0; k < count; ++k)
-      in.sample_indices.push_back(frame->todo[frame->sampled + k]);
+    for (guint k = 0; k < count; ++k) in.sample_indices.push_back(frame->todo[frame->sampled + k]);
     inputs.push_back(std::move(in));
   }
   const QueuedFrame& front = *plan.front().first;

@@ -102,10 +102,10 @@ gboolean gst_higfa_sampler_resume_indices(GstHigfaSampler* self, GstHigfaSampler
       resume->fingerprint = higfa::bundle_fingerprint(settings.bundle);
       resume->bundle = settings.bundle;
     } catch (const std::exception& e) {
-      GST_ELEMENT_ERROR(self, RESOURCE, READ,
-                        ("Could not read the model bundle \"%s\": %s", settings.bundle.c_str(),
-                         e.what()),
-                        ("higfa::bundle_fingerprint: %s", e.what()));
+      GST_ELEMENT_ERROR(
+          self, RESOURCE, READ,
+          ("Could not read the model bundle \"%s\": %s", settings.bundle.c_str(), e.what()),
+          ("higfa::bundle_fingerprint: %s", e.what()));
       return FALSE;
     }
   }
@@ -118,12 +118,12 @@ gboolean gst_higfa_sampler_resume_indices(GstHigfaSampler* self, GstHigfaSampler
                         gst_higfa_done_query_parse_answer(query, &answer, &mismatch);
   gst_query_unref(query);
   if (answered && !mismatch.empty()) {
-    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS,
-                      ("resume: %s. A resumed run keeps the settings of the run it continues: "
-                       "restore them, or write to a new directory.",
-                       mismatch.c_str()),
-                      ("higfa-done-samples query answered with a mismatch for \"%s\"",
-                       source_id.c_str()));
+    GST_ELEMENT_ERROR(
+        self, RESOURCE, SETTINGS,
+        ("resume: %s. A resumed run keeps the settings of the run it continues: "
+         "restore them, or write to a new directory.",
+         mismatch.c_str()),
+        ("higfa-done-samples query answered with a mismatch for \"%s\"", source_id.c_str()));
     return FALSE;
   }
   const std::set<guint> written(answer.begin(), answer.end());

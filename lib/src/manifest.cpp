@@ -5,9 +5,9 @@
 #include <higfa/manifest.h>
 #include <higfa/seed.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <cstdio>
 #include <initializer_list>
 #include <map>
 #include <memory>

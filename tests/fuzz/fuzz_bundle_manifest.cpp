@@ -15,8 +15,8 @@
 
 namespace {
 
-// A temporary directory (under $TMPDIR, else /tmp), removed with its contents when the process exits normally (a replay
-// returning from main, libFuzzer's exit() at the end of a run).
+// A temporary directory (under $TMPDIR, else /tmp), removed with its contents when the process
+// exits normally (a replay returning from main, libFuzzer's exit() at the end of a run).
 class TempDir {
  public:
   TempDir() {

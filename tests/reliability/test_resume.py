@@ -6,7 +6,8 @@
 
 6 source images x 4 samples, 2 steps, batch-size=1: on the CPU a batch of another size may round
 the last bit of a sample differently, and a resumed run batches the missing samples differently,
-so byte identity across a resume needs batch-size=1 (design §9). One uninterrupted run is the
+so byte identity across a resume needs batch-size=1 (design §9). threads=1 keeps the runs short
+on a loaded machine (neither is a setting a resume compares). One uninterrupted run is the
 reference; a second run is killed once its manifest has at least 1 line, resumed and killed at
 5, 9, 14 and 20 lines, and resumed to the end; before that last resume a partial manifest line
 and an unfinished temporary are added, as a power loss could leave them. Then: the same files,
@@ -82,7 +83,7 @@ class ResumeAfterKill(unittest.TestCase):
             text = f.read()
         cls.pipeline = os.path.join(cls.tmp.name, "augment-batch1.txt")
         with open(cls.pipeline, "w", encoding="utf-8") as f:
-            f.write(text.replace("higfasampler ", "higfasampler batch-size=1 "))
+            f.write(text.replace("higfasampler ", "higfasampler batch-size=1 threads=1 "))
         cls.ref = os.path.join(cls.tmp.name, "ref")
         cls.ref_run = subprocess.run(augment_cmd(cls.pipeline, cls.data, cls.ref), env=env(),
                                      capture_output=True, text=True, timeout=600)
