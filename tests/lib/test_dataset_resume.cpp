@@ -6,7 +6,6 @@
 #include <higfa/dataset_writer.h>
 #include <higfa/error.h>
 #include <higfa/manifest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -16,28 +15,15 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
+
 namespace fs = std::filesystem;
 
 namespace {
 
 const std::string kTinyBundle = std::string(HIGFA_FIXTURES_DIR) + "/bundles/tiny";
 
-// A fresh temporary directory, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "higfa-resume-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using higfa_test::TempDir;
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
