@@ -3,42 +3,22 @@
 // Fuzz target: a model bundle's manifest.json through load_manifest, reached through a file.
 #include <higfa/bundle.h>
 #include <higfa/error.h>
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <string>
-#include <system_error>
+
+#include "../lib/temp_dir.h"
 
 namespace {
 
-// A temporary directory (under $TMPDIR, else /tmp), removed with its contents when the process
-// exits normally (a replay returning from main, libFuzzer's exit() at the end of a run).
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "higfa-fuzz-bundle-XXXXXX");
-    if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 // One bundle directory per process, its manifest rewritten for every input.
 const std::string& bundle_dir() {
-  static const TempDir dir;
+  // Destroyed, so removed, when the process exits normally (a replay returning from main,
+  // libFuzzer's exit() at the end of a run).
+  static const higfa_test::TempDir dir("higfa-fuzz-bundle-");
   return dir.path();
 }
 

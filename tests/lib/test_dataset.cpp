@@ -7,7 +7,6 @@
 #include <higfa/error.h>
 #include <higfa/image_header.h>
 #include <higfa/sample_id.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
