@@ -146,13 +146,11 @@ GST_ELEMENT_REGISTER_DEFINE(higfasampler, "higfasampler", GST_RANK_NONE, GST_TYP
 
 G_DEFINE_TYPE(GstHigfaSampler, gst_higfa_sampler, GST_TYPE_BASE_TRANSFORM);
 
-#define SINK_FORMATS "{ GRAY8, RGB, BGR, RGBA, BGRx }"
+static GstStaticPadTemplate sink_template =
+    GSTHIGFA_VIDEO_PAD_TEMPLATE("sink", GST_PAD_SINK, GSTHIGFA_VIDEO_FORMATS);
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(SINK_FORMATS)));
-
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
-    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE("{ GRAY8, RGB }")));
+static GstStaticPadTemplate src_template =
+    GSTHIGFA_VIDEO_PAD_TEMPLATE("src", GST_PAD_SRC, "{ GRAY8, RGB }");
 
 // ---------------------------------------------------------------------------------------------
 // Properties (the table is in gsthigfasamplersettings.cpp).
@@ -871,28 +869,21 @@ static gboolean gst_higfa_sampler_query(GstBaseTransform* trans, GstPadDirection
 // ---------------------------------------------------------------------------------------------
 // GObject boilerplate.
 
-static void gst_higfa_sampler_finalize(GObject* object) {
-  GstHigfaSampler* self = GST_HIGFA_SAMPLER(object);
-  delete self->state;
-  self->state = nullptr;
-  G_OBJECT_CLASS(gst_higfa_sampler_parent_class)->finalize(object);
-}
-
 static void gst_higfa_sampler_class_init(GstHigfaSamplerClass* klass) {
   GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
   GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
   GstBaseTransformClass* trans_class = GST_BASE_TRANSFORM_CLASS(klass);
   gobject_class->set_property = gst_higfa_sampler_set_property;
   gobject_class->get_property = gst_higfa_sampler_get_property;
-  gobject_class->finalize = gst_higfa_sampler_finalize;
+  gobject_class->finalize =
+      gsthigfa::finalize_state<GstHigfaSampler, &gst_higfa_sampler_parent_class>;
   gst_higfa_sampler_install_properties(gobject_class);
   element_class->change_state = GST_DEBUG_FUNCPTR(gst_higfa_sampler_change_state);
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);
-  gst_element_class_set_static_metadata(
+  gsthigfa::set_element_metadata(
       element_class, "HiGFA sampler", "Filter/Effect/Video",
-      "Generates N class- and contour-guided diffusion samples per input frame (HiGFA)",
-      "The higfa authors");
+      "Generates N class- and contour-guided diffusion samples per input frame (HiGFA)");
   trans_class->start = GST_DEBUG_FUNCPTR(gst_higfa_sampler_start);
   trans_class->stop = GST_DEBUG_FUNCPTR(gst_higfa_sampler_stop);
   trans_class->transform_caps = GST_DEBUG_FUNCPTR(gst_higfa_sampler_transform_caps);

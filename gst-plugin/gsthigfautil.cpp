@@ -7,18 +7,12 @@
 #include <exception>
 
 higfa::PixelFormat gst_higfa_pixel_format(GstVideoFormat format) {
-  switch (format) {
-    case GST_VIDEO_FORMAT_RGB:
-      return higfa::PixelFormat::kRgb;
-    case GST_VIDEO_FORMAT_BGR:
-      return higfa::PixelFormat::kBgr;
-    case GST_VIDEO_FORMAT_RGBA:
-      return higfa::PixelFormat::kRgba;
-    case GST_VIDEO_FORMAT_BGRx:
-      return higfa::PixelFormat::kBgrx;
-    default:
-      return higfa::PixelFormat::kGray8;  // the caps allow nothing else
+  const gchar* name = gst_video_format_to_string(format);
+  try {
+    if (name != nullptr) return higfa::parse_pixel_format(name);
+  } catch (const std::exception&) {
   }
+  return higfa::PixelFormat::kGray8;  // the caps allow nothing else
 }
 
 higfa::ImageView gst_higfa_frame_view(GstVideoFrame* frame) {
@@ -45,3 +39,21 @@ gboolean gst_higfa_video_info_from_caps(GstElement* element, GstCaps* caps, GstV
   *info = parsed;
   return TRUE;
 }
+
+namespace gsthigfa {
+
+void install_counter(GObjectClass* gobject_class, guint prop_id, const gchar* name,
+                     const gchar* nick, const gchar* blurb) {
+  g_object_class_install_property(
+      gobject_class, prop_id,
+      g_param_spec_uint64(name, nick, blurb, 0, G_MAXUINT64, 0,
+                          static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+}
+
+void set_element_metadata(GstElementClass* element_class, const gchar* longname,
+                          const gchar* classification, const gchar* description) {
+  gst_element_class_set_static_metadata(element_class, longname, classification, description,
+                                        "The higfa authors");
+}
+
+}  // namespace gsthigfa
