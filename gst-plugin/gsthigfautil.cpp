@@ -3,8 +3,45 @@
 // Glue shared by the elements: caps to video info, GStreamer formats and frames as libhigfa views.
 #include "gsthigfautil.h"
 
+#include <higfa/log.h>
+
 #include <cstdint>
 #include <exception>
+#include <string>
+
+GST_DEBUG_CATEGORY_STATIC(higfa_library_debug);
+
+namespace {
+
+GstDebugLevel to_gst_level(higfa::LogLevel level) {
+  switch (level) {
+    case higfa::LogLevel::kError:
+      return GST_LEVEL_ERROR;
+    case higfa::LogLevel::kWarning:
+      return GST_LEVEL_WARNING;
+    case higfa::LogLevel::kInfo:
+      return GST_LEVEL_INFO;
+    case higfa::LogLevel::kDebug:
+      break;
+  }
+  return GST_LEVEL_DEBUG;
+}
+
+}  // namespace
+
+void gst_higfa_install_log_bridge() {
+  GST_DEBUG_CATEGORY_INIT(higfa_library_debug, "higfa", 0, "libhigfa (the guidance library)");
+  try {
+    higfa::set_log_callback([](higfa::LogLevel level, const std::string& message) {
+      const GstDebugLevel gst_level = to_gst_level(level);
+      if (gst_level <= gst_debug_category_get_threshold(higfa_library_debug))
+        gst_debug_log(higfa_library_debug, gst_level, "libhigfa", "", 0, nullptr, "%s",
+                      message.c_str());
+    });
+  } catch (const std::exception& e) {
+    GST_WARNING("libhigfa messages will not be logged: %s", e.what());
+  }
+}
 
 higfa::PixelFormat gst_higfa_pixel_format(GstVideoFormat format) {
   const gchar* name = gst_video_format_to_string(format);

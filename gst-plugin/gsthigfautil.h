@@ -20,6 +20,10 @@
   GST_STATIC_PAD_TEMPLATE(name, direction, GST_PAD_ALWAYS,    \
                           GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(formats)))
 
+/// Routes libhigfa's log messages to the "higfa" debug category (GST_DEBUG=higfa:5 shows them
+/// all); each plugin calls it from its plugin_init.
+void gst_higfa_install_log_bridge();
+
 /// libhigfa's PixelFormat for `format`; anything but RGB, BGR, RGBA and BGRx maps to GRAY8 (the
 /// elements' caps allow nothing else).
 higfa::PixelFormat gst_higfa_pixel_format(GstVideoFormat format);
