@@ -29,7 +29,8 @@ GstDebugLevel to_gst_level(higfa::LogLevel level) {
 
 }  // namespace
 
-void gst_higfa_install_log_bridge() {
+gboolean gst_higfa_plugin_init(GstPlugin* plugin,
+                               std::initializer_list<gboolean (*)(GstPlugin*)> elements) {
   GST_DEBUG_CATEGORY_INIT(higfa_library_debug, "higfa", 0, "libhigfa (the guidance library)");
   try {
     higfa::set_log_callback([](higfa::LogLevel level, const std::string& message) {
@@ -41,6 +42,9 @@ void gst_higfa_install_log_bridge() {
   } catch (const std::exception& e) {
     GST_WARNING("libhigfa messages will not be logged: %s", e.what());
   }
+  gboolean ok = FALSE;
+  for (const auto element : elements) ok |= element(plugin);
+  return ok;
 }
 
 higfa::PixelFormat gst_higfa_pixel_format(GstVideoFormat format) {

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <type_traits>
 
@@ -20,9 +21,11 @@
   GST_STATIC_PAD_TEMPLATE(name, direction, GST_PAD_ALWAYS,    \
                           GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(formats)))
 
-/// Routes libhigfa's log messages to the "higfa" debug category (GST_DEBUG=higfa:5 shows them
-/// all); each plugin calls it from its plugin_init.
-void gst_higfa_install_log_bridge();
+/// A plugin_init: routes libhigfa's log messages to the "higfa" debug category (GST_DEBUG=higfa:5
+/// shows them all) and registers the elements (GST_ELEMENT_REGISTER_DECLARE's
+/// gst_element_register_<name> functions); TRUE if any registered.
+gboolean gst_higfa_plugin_init(GstPlugin* plugin,
+                               std::initializer_list<gboolean (*)(GstPlugin*)> elements);
 
 /// libhigfa's PixelFormat for `format`; anything but RGB, BGR, RGBA and BGRx maps to GRAY8 (the
 /// elements' caps allow nothing else).

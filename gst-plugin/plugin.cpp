@@ -7,20 +7,14 @@
 #include "gstcontourextract.h"
 #include "gstdatasetsink.h"
 #include "gstdatasetsrc.h"
-#include "gstwebdatasetmux.h"
 #include "gsthigfautil.h"
+#include "gstwebdatasetmux.h"
 
 static gboolean plugin_init(GstPlugin *plugin) {
-  gst_higfa_install_log_bridge();
-
-  // One line per element.
-  gboolean ok = FALSE;
-  ok |= GST_ELEMENT_REGISTER(contourextract, plugin);
-  ok |= GST_ELEMENT_REGISTER(confidencefilter, plugin);
-  ok |= GST_ELEMENT_REGISTER(datasetsrc, plugin);
-  ok |= GST_ELEMENT_REGISTER(datasetsink, plugin);
-  ok |= GST_ELEMENT_REGISTER(webdatasetmux, plugin);
-  return ok;
+  return gst_higfa_plugin_init(
+      plugin, {gst_element_register_contourextract, gst_element_register_confidencefilter,
+               gst_element_register_datasetsrc, gst_element_register_datasetsink,
+               gst_element_register_webdatasetmux});
 }
 
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, higfa,

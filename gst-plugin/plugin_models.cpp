@@ -8,13 +8,8 @@
 #include "gsthigfautil.h"
 
 static gboolean plugin_init(GstPlugin *plugin) {
-  gst_higfa_install_log_bridge();
-
-  // One line per element.
-  gboolean ok = FALSE;
-  ok |= GST_ELEMENT_REGISTER(higfasampler, plugin);
-  ok |= GST_ELEMENT_REGISTER(fgclassifier, plugin);
-  return ok;
+  return gst_higfa_plugin_init(
+      plugin, {gst_element_register_higfasampler, gst_element_register_fgclassifier});
 }
 
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, higfamodels,
