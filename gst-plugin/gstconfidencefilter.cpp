@@ -143,31 +143,23 @@ static GstStaticPadTemplate reject_template =
 // Registered types.
 
 GType gst_confidence_filter_rule_get_type(void) {
-  static gsize type = 0;
   static const GFlagsValue values[] = {
       {GST_CONFIDENCE_FILTER_RULE_LABEL_SCORE,
        "The intended label's probability is at least the threshold", "label-score"},
       {GST_CONFIDENCE_FILTER_RULE_TOP_K, "The intended label is among the top-k classes", "top-k"},
       {GST_CONFIDENCE_FILTER_RULE_TOP_1, "The top-1 class is the intended label", "top-1"},
       {0, nullptr, nullptr}};
-  if (g_once_init_enter(&type)) {
-    GType t = g_flags_register_static("GstConfidenceFilterRule", values);
-    g_once_init_leave(&type, t);
-  }
+  static const GType type = g_flags_register_static("GstConfidenceFilterRule", values);
   return type;
 }
 
 GType gst_confidence_filter_missing_meta_get_type(void) {
-  static gsize type = 0;
   static const GEnumValue values[] = {
       {GST_CONFIDENCE_FILTER_MISSING_META_ERROR, "Post an error and stop", "error"},
       {GST_CONFIDENCE_FILTER_MISSING_META_PASS, "Keep the frame (counted as missing)", "pass"},
       {GST_CONFIDENCE_FILTER_MISSING_META_DROP, "Reject the frame (counted as missing)", "drop"},
       {0, nullptr, nullptr}};
-  if (g_once_init_enter(&type)) {
-    GType t = g_enum_register_static("GstConfidenceFilterMissingMeta", values);
-    g_once_init_leave(&type, t);
-  }
+  static const GType type = g_enum_register_static("GstConfidenceFilterMissingMeta", values);
   return type;
 }
 
@@ -177,9 +169,9 @@ GType gst_confidence_filter_missing_meta_get_type(void) {
 // "higfa-filter-stats": the totals kept, dropped and missing, and "classes" with kept and
 // dropped per class, in the per-class schema of gsthigfastats.h. Caller holds the object lock.
 static GstStructure* stats_structure_locked(const Counts& c) {
-  GstStructure* s = gst_structure_new("higfa-filter-stats", "kept", G_TYPE_UINT64, c.kept,
-                                      "dropped", G_TYPE_UINT64, c.dropped, "missing",
-                                      G_TYPE_UINT64, c.missing, nullptr);
+  GstStructure* s =
+      gst_structure_new("higfa-filter-stats", "kept", G_TYPE_UINT64, c.kept, "dropped",
+                        G_TYPE_UINT64, c.dropped, "missing", G_TYPE_UINT64, c.missing, nullptr);
   std::vector<gsthigfa::ClassStats> classes;
   for (size_t i = 0; i < c.classes.size(); ++i) {
     const ClassCount& cc = c.classes[i];
@@ -342,56 +334,26 @@ static gboolean gst_confidence_filter_sink_event(GstPad* pad, GstObject* parent,
 // ---------------------------------------------------------------------------------------------
 // Properties and state.
 
-static void gst_confidence_filter_set_property(GObject* object, guint prop_id, const GValue* value,
-                                               GParamSpec* pspec) {
-  GstConfidenceFilter* self = GST_CONFIDENCE_FILTER(object);
-  Settings& s = self->state->settings;
-  gsthigfa::ObjectLock lock(self);
-  switch (prop_id) {
-    case PROP_RULE:
-      s.rule = g_value_get_flags(value);
-      break;
-    case PROP_THRESHOLD:
-      s.threshold = g_value_get_double(value);
-      break;
-    case PROP_TOP_K:
-      s.top_k = g_value_get_uint(value);
-      break;
-    case PROP_MISSING_META:
-      s.missing_meta = static_cast<GstConfidenceFilterMissingMeta>(g_value_get_enum(value));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
-  }
-}
+namespace {
+
+Settings& settings_of(GObject* object) { return GST_CONFIDENCE_FILTER(object)->state->settings; }
+
+constexpr gsthigfa::Field<Settings> kFields[] = {
+    gsthigfa::field<Settings, &Settings::rule>(PROP_RULE),
+    gsthigfa::field<Settings, &Settings::threshold>(PROP_THRESHOLD),
+    gsthigfa::field<Settings, &Settings::top_k>(PROP_TOP_K),
+    gsthigfa::field<Settings, &Settings::missing_meta>(PROP_MISSING_META),
+};
+
+}  // namespace
 
 static void gst_confidence_filter_get_property(GObject* object, guint prop_id, GValue* value,
                                                GParamSpec* pspec) {
-  GstConfidenceFilter* self = GST_CONFIDENCE_FILTER(object);
   if (prop_id == PROP_STATS) {
-    g_value_take_boxed(value, gst_confidence_filter_stats(self));
+    g_value_take_boxed(value, gst_confidence_filter_stats(GST_CONFIDENCE_FILTER(object)));
     return;
   }
-  const Settings& s = self->state->settings;
-  gsthigfa::ObjectLock lock(self);
-  switch (prop_id) {
-    case PROP_RULE:
-      g_value_set_flags(value, s.rule);
-      break;
-    case PROP_THRESHOLD:
-      g_value_set_double(value, s.threshold);
-      break;
-    case PROP_TOP_K:
-      g_value_set_uint(value, s.top_k);
-      break;
-    case PROP_MISSING_META:
-      g_value_set_enum(value, s.missing_meta);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
-  }
+  gsthigfa::get_property<Settings, kFields, settings_of>(object, prop_id, value, pspec);
 }
 
 static GstStateChangeReturn gst_confidence_filter_change_state(GstElement* element,
@@ -404,20 +366,14 @@ static GstStateChangeReturn gst_confidence_filter_change_state(GstElement* eleme
   return GST_ELEMENT_CLASS(gst_confidence_filter_parent_class)->change_state(element, transition);
 }
 
-static void gst_confidence_filter_finalize(GObject* object) {
-  GstConfidenceFilter* self = GST_CONFIDENCE_FILTER(object);
-  delete self->state;
-  self->state = nullptr;
-  G_OBJECT_CLASS(gst_confidence_filter_parent_class)->finalize(object);
-}
-
 static void gst_confidence_filter_class_init(GstConfidenceFilterClass* klass) {
   GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
   GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
 
-  gobject_class->set_property = gst_confidence_filter_set_property;
+  gobject_class->set_property = gsthigfa::set_property<Settings, kFields, settings_of>;
   gobject_class->get_property = gst_confidence_filter_get_property;
-  gobject_class->finalize = gst_confidence_filter_finalize;
+  gobject_class->finalize =
+      gsthigfa::finalize_state<GstConfidenceFilter, &gst_confidence_filter_parent_class>;
 
   g_object_class_install_property(
       gobject_class, PROP_RULE,
@@ -456,11 +412,10 @@ static void gst_confidence_filter_class_init(GstConfidenceFilterClass* klass) {
                          GST_TYPE_STRUCTURE,
                          static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
-  gst_element_class_set_static_metadata(
+  gsthigfa::set_element_metadata(
       element_class, "Confidence filter", "Filter/Video",
       "Keeps frames whose classification supports their intended label; routes the others to "
-      "a reject pad and counts both per class",
-      "The higfa authors");
+      "a reject pad and counts both per class");
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);
   gst_element_class_add_static_pad_template(element_class, &reject_template);

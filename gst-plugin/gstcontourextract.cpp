@@ -82,12 +82,10 @@ enum {
   PROP_OUTPUT,
 };
 
-#define VIDEO_FORMATS "{ GRAY8, RGB, BGR, RGBA, BGRx }"
-
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(VIDEO_FORMATS)));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
-    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(VIDEO_FORMATS)));
+static GstStaticPadTemplate sink_template =
+    GSTHIGFA_VIDEO_PAD_TEMPLATE("sink", GST_PAD_SINK, GSTHIGFA_VIDEO_FORMATS);
+static GstStaticPadTemplate src_template =
+    GSTHIGFA_VIDEO_PAD_TEMPLATE("src", GST_PAD_SRC, GSTHIGFA_VIDEO_FORMATS);
 
 namespace {
 
@@ -225,107 +223,63 @@ void render_contour(GstContourExtract *self, GstVideoFrame *in, GstVideoFrame *o
 
 }  // namespace
 
+namespace {
+
+using Options = higfa::ContourOptions;
+
+// The properties that are contour options.
+constexpr gsthigfa::Field<Options> kOptionFields[] = {
+    gsthigfa::field<Options, &Options::blur_size>(PROP_BLUR_SIZE),
+    gsthigfa::field<Options, &Options::blur_sigma>(PROP_BLUR_SIGMA),
+    gsthigfa::field<Options, &Options::low_threshold>(PROP_LOW_THRESHOLD),
+    gsthigfa::field<Options, &Options::high_threshold>(PROP_HIGH_THRESHOLD),
+    gsthigfa::field<Options, &Options::auto_threshold>(PROP_AUTO_THRESHOLD),
+    gsthigfa::field<Options, &Options::auto_sigma>(PROP_AUTO_SIGMA),
+    gsthigfa::field<Options, &Options::l2_gradient>(PROP_L2_GRADIENT),
+    gsthigfa::field<Options, &Options::thinning>(PROP_THINNING),
+};
+
+}  // namespace
+
 static void gst_contour_extract_set_property(GObject *object, guint prop_id, const GValue *value,
                                              GParamSpec *pspec) {
   auto *self = GST_CONTOUR_EXTRACT(object);
-  switch (prop_id) {
-    case PROP_BLUR_SIZE: {
-      // Oddness is not expressible as a GParamSpec range: ask the library about the value alone.
-      higfa::ContourOptions alone;
-      alone.blur_size = g_value_get_int(value);
-      const std::string error = validation_error(alone);
-      if (!error.empty()) {
-        g_warning("contourextract: blur-size %d refused: %s", alone.blur_size, error.c_str());
-        break;
-      }
-      update_options(self, pspec, [&](higfa::ContourOptions &o) { o.blur_size = alone.blur_size; });
-      break;
+  if (prop_id == PROP_OUTPUT) {
+    const auto output = static_cast<GstContourExtractOutput>(g_value_get_enum(value));
+    {
+      gsthigfa::ObjectLock lock(self);
+      self->state->output = output;
     }
-    case PROP_BLUR_SIGMA:
-      update_options(self, pspec,
-                     [&](higfa::ContourOptions &o) { o.blur_sigma = g_value_get_double(value); });
-      break;
-    case PROP_LOW_THRESHOLD:
-      update_options(self, pspec, [&](higfa::ContourOptions &o) {
-        o.low_threshold = g_value_get_double(value);
-      });
-      break;
-    case PROP_HIGH_THRESHOLD:
-      update_options(self, pspec, [&](higfa::ContourOptions &o) {
-        o.high_threshold = g_value_get_double(value);
-      });
-      break;
-    case PROP_AUTO_THRESHOLD:
-      update_options(self, pspec, [&](higfa::ContourOptions &o) {
-        o.auto_threshold = g_value_get_boolean(value);
-      });
-      break;
-    case PROP_AUTO_SIGMA:
-      update_options(self, pspec,
-                     [&](higfa::ContourOptions &o) { o.auto_sigma = g_value_get_double(value); });
-      break;
-    case PROP_L2_GRADIENT:
-      update_options(self, pspec,
-                     [&](higfa::ContourOptions &o) { o.l2_gradient = g_value_get_boolean(value); });
-      break;
-    case PROP_THINNING:
-      update_options(self, pspec,
-                     [&](higfa::ContourOptions &o) { o.thinning = g_value_get_boolean(value); });
-      break;
-    case PROP_OUTPUT: {
-      const auto output = static_cast<GstContourExtractOutput>(g_value_get_enum(value));
-      {
-        gsthigfa::ObjectLock lock(self);
-        self->state->output = output;
-      }
-      // The base class picks transform_ip (meta) or transform (contour) per buffer from this.
-      gst_base_transform_set_in_place(GST_BASE_TRANSFORM(self),
-                                      output == GST_CONTOUR_EXTRACT_OUTPUT_META);
-      break;
-    }
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
+    // The base class picks transform_ip (meta) or transform (contour) per buffer from this.
+    gst_base_transform_set_in_place(GST_BASE_TRANSFORM(self),
+                                    output == GST_CONTOUR_EXTRACT_OUTPUT_META);
+    return;
   }
+  if (prop_id == PROP_BLUR_SIZE) {
+    // Oddness is not expressible as a GParamSpec range: ask the library about the value alone.
+    Options alone;
+    alone.blur_size = g_value_get_int(value);
+    const std::string error = validation_error(alone);
+    if (!error.empty()) {
+      g_warning("contourextract: blur-size %d refused: %s", alone.blur_size, error.c_str());
+      return;
+    }
+  }
+  bool known = false;
+  update_options(self, pspec, [&](Options &o) {
+    known = gsthigfa::set_field(kOptionFields, o, prop_id, value);
+  });
+  if (!known) G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 }
 
 static void gst_contour_extract_get_property(GObject *object, guint prop_id, GValue *value,
                                              GParamSpec *pspec) {
   auto *self = GST_CONTOUR_EXTRACT(object);
   gsthigfa::ObjectLock lock(self);
-  const higfa::ContourOptions &o = self->state->options;
-  switch (prop_id) {
-    case PROP_BLUR_SIZE:
-      g_value_set_int(value, o.blur_size);
-      break;
-    case PROP_BLUR_SIGMA:
-      g_value_set_double(value, o.blur_sigma);
-      break;
-    case PROP_LOW_THRESHOLD:
-      g_value_set_double(value, o.low_threshold);
-      break;
-    case PROP_HIGH_THRESHOLD:
-      g_value_set_double(value, o.high_threshold);
-      break;
-    case PROP_AUTO_THRESHOLD:
-      g_value_set_boolean(value, o.auto_threshold);
-      break;
-    case PROP_AUTO_SIGMA:
-      g_value_set_double(value, o.auto_sigma);
-      break;
-    case PROP_L2_GRADIENT:
-      g_value_set_boolean(value, o.l2_gradient);
-      break;
-    case PROP_THINNING:
-      g_value_set_boolean(value, o.thinning);
-      break;
-    case PROP_OUTPUT:
-      g_value_set_enum(value, self->state->output);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
-  }
+  if (prop_id == PROP_OUTPUT)
+    g_value_set_enum(value, self->state->output);
+  else if (!gsthigfa::get_field(kOptionFields, self->state->options, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 }
 
 static gboolean gst_contour_extract_start(GstBaseTransform *trans) {
@@ -422,9 +376,7 @@ static GstFlowReturn gst_contour_extract_transform_frame(GstVideoFilter *filter,
 static void gst_contour_extract_finalize(GObject *object) {
   auto *self = GST_CONTOUR_EXTRACT(object);
   if (self->state->converter != nullptr) gst_video_converter_free(self->state->converter);
-  delete self->state;
-  self->state = nullptr;
-  G_OBJECT_CLASS(gst_contour_extract_parent_class)->finalize(object);
+  gsthigfa::finalize_state<GstContourExtract, &gst_contour_extract_parent_class>(object);
 }
 
 // Strengths: changeable while playing and drivable by a GstController.
@@ -521,11 +473,10 @@ static void gst_contour_extract_class_init(GstContourExtractClass *klass) {
 
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);
-  gst_element_class_set_static_metadata(
+  gsthigfa::set_element_metadata(
       element_class, "Contour extraction", "Filter/Analyzer/Video",
       "Edge map of each frame (Canny with pre-blur, fixed or median-derived thresholds, optional "
-      "thinning), attached as a contour meta or emitted as the frame",
-      "The higfa authors");
+      "thinning), attached as a contour meta or emitted as the frame");
 
   trans_class->start = GST_DEBUG_FUNCPTR(gst_contour_extract_start);
   trans_class->stop = GST_DEBUG_FUNCPTR(gst_contour_extract_stop);

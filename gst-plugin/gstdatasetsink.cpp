@@ -43,8 +43,6 @@
 #include "config.h"
 #endif
 
-#include "gstdatasetsink.h"
-
 #include <gst/video/video.h>
 #include <higfa/dataset_writer.h>
 #include <higfa/image_view.h>
@@ -57,6 +55,7 @@
 #include <utility>
 #include <vector>
 
+#include "gstdatasetsink.h"
 #include "gsthigfadonequery.h"
 #include "gsthigfameta.h"
 #include "gsthigfaprovenance.h"
@@ -119,65 +118,30 @@ GST_ELEMENT_REGISTER_DEFINE(datasetsink, "datasetsink", GST_RANK_NONE, GST_TYPE_
 
 G_DEFINE_TYPE(GstDatasetSink, gst_dataset_sink, GST_TYPE_BASE_SINK);
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE("{ GRAY8, RGB, BGR, RGBA, BGRx }")));
+static GstStaticPadTemplate sink_template =
+    GSTHIGFA_VIDEO_PAD_TEMPLATE("sink", GST_PAD_SINK, GSTHIGFA_VIDEO_FORMATS);
+
+namespace {
+
+State& state_of(GObject* object) { return *GST_DATASET_SINK(object)->state; }
+
+constexpr gsthigfa::Field<State> kFields[] = {
+    gsthigfa::field<State, &State::settings, &Settings::location>(PROP_LOCATION),
+    gsthigfa::field<State, &State::settings, &Settings::overwrite>(PROP_OVERWRITE),
+    gsthigfa::field<State, &State::settings, &Settings::resume>(PROP_RESUME),
+    gsthigfa::field<State, &State::settings, &Settings::progress_interval>(PROP_PROGRESS_INTERVAL),
+    gsthigfa::read_only<State, &State::count>(PROP_COUNT),
+};
+
+}  // namespace
 
 static void gst_dataset_sink_set_property(GObject* object, guint prop_id, const GValue* value,
                                           GParamSpec* pspec) {
-  GstDatasetSink* self = GST_DATASET_SINK(object);
-  gsthigfa::ObjectLock lock(self);
-  Settings& s = self->state->settings;
-  switch (prop_id) {
-    case PROP_LOCATION:
-      if (GST_STATE(self) > GST_STATE_READY) {
-        GST_WARNING_OBJECT(self, "location can only be set in the NULL or READY state");
-      } else {
-        const gchar* v = g_value_get_string(value);
-        s.location = v ? v : "";
-      }
-      break;
-    case PROP_OVERWRITE:
-      s.overwrite = g_value_get_boolean(value);
-      break;
-    case PROP_RESUME:
-      s.resume = g_value_get_boolean(value);
-      break;
-    case PROP_PROGRESS_INTERVAL:
-      s.progress_interval = g_value_get_uint(value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
+  if (prop_id == PROP_LOCATION && GST_STATE(object) > GST_STATE_READY) {
+    GST_WARNING_OBJECT(object, "location can only be set in the NULL or READY state");
+    return;
   }
-}
-
-static void gst_dataset_sink_get_property(GObject* object, guint prop_id, GValue* value,
-                                          GParamSpec* pspec) {
-  GstDatasetSink* self = GST_DATASET_SINK(object);
-  gsthigfa::ObjectLock lock(self);
-  const State& st = *self->state;
-  switch (prop_id) {
-    case PROP_LOCATION:
-      g_value_set_string(value,
-                         st.settings.location.empty() ? nullptr : st.settings.location.c_str());
-      break;
-    case PROP_OVERWRITE:
-      g_value_set_boolean(value, st.settings.overwrite);
-      break;
-    case PROP_RESUME:
-      g_value_set_boolean(value, st.settings.resume);
-      break;
-    case PROP_PROGRESS_INTERVAL:
-      g_value_set_uint(value, st.settings.progress_interval);
-      break;
-    case PROP_COUNT:
-      g_value_set_uint64(value, st.count);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
-  }
+  gsthigfa::set_property<State, kFields, state_of>(object, prop_id, value, pspec);
 }
 
 // A GstValueArray of the strings `items`.
@@ -389,8 +353,8 @@ static void post_totals(GstDatasetSink* self) {
   std::vector<gsthigfa::ClassStats> classes;
   for (const auto& [name, n] : st.writer->class_counts()) {
     const auto id = st.written_ids.find(name);
-    classes.push_back({id != st.written_ids.end() ? id->second : -1, name,
-                       {{"count", static_cast<guint64>(n)}}});
+    classes.push_back(
+        {id != st.written_ids.end() ? id->second : -1, name, {{"count", static_cast<guint64>(n)}}});
   }
   GstStructure* s =
       gst_structure_new("higfa-dataset-written", "location", G_TYPE_STRING, st.location.c_str(),
@@ -452,13 +416,6 @@ static gboolean gst_dataset_sink_event(GstBaseSink* sink, GstEvent* event) {
   return GST_BASE_SINK_CLASS(gst_dataset_sink_parent_class)->event(sink, event);
 }
 
-static void gst_dataset_sink_finalize(GObject* object) {
-  GstDatasetSink* self = GST_DATASET_SINK(object);
-  delete self->state;
-  self->state = nullptr;
-  G_OBJECT_CLASS(gst_dataset_sink_parent_class)->finalize(object);
-}
-
 static void install_properties(GObjectClass* gobject_class) {
   const auto rw = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   const auto ready = static_cast<GParamFlags>(rw | GST_PARAM_MUTABLE_READY);
@@ -489,11 +446,8 @@ static void install_properties(GObjectClass* gobject_class) {
                         "1 .. G_MAXUINT (0: never)",
                         0, G_MAXUINT, DEFAULT_PROP_PROGRESS_INTERVAL,
                         static_cast<GParamFlags>(rw | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property(
-      gobject_class, PROP_COUNT,
-      g_param_spec_uint64("count", "Count", "Images written since the start (0 before the first)",
-                          0, G_MAXUINT64, 0,
-                          static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  gsthigfa::install_counter(gobject_class, PROP_COUNT, "count", "Count",
+                            "Images written since the start (0 before the first)");
 }
 
 static void gst_dataset_sink_class_init(GstDatasetSinkClass* klass) {
@@ -502,16 +456,16 @@ static void gst_dataset_sink_class_init(GstDatasetSinkClass* klass) {
   GstBaseSinkClass* basesink_class = GST_BASE_SINK_CLASS(klass);
 
   gobject_class->set_property = gst_dataset_sink_set_property;
-  gobject_class->get_property = gst_dataset_sink_get_property;
-  gobject_class->finalize = gst_dataset_sink_finalize;
+  gobject_class->get_property = gsthigfa::get_property<State, kFields, state_of>;
+  gobject_class->finalize =
+      gsthigfa::finalize_state<GstDatasetSink, &gst_dataset_sink_parent_class>;
   install_properties(gobject_class);
 
   gst_element_class_add_static_pad_template(element_class, &sink_template);
-  gst_element_class_set_static_metadata(
+  gsthigfa::set_element_metadata(
       element_class, "Labelled dataset sink", "Sink/Video",
       "Writes frames as an ImageFolder tree of PNG files with a JSONL manifest of their labels "
-      "and provenance",
-      "The higfa authors");
+      "and provenance");
 
   basesink_class->start = GST_DEBUG_FUNCPTR(gst_dataset_sink_start);
   basesink_class->stop = GST_DEBUG_FUNCPTR(gst_dataset_sink_stop);

@@ -43,8 +43,8 @@
 #endif
 
 #include <gst/video/video.h>
-#include <higfa/manifest.h>
 #include <higfa/dataset.h>
+#include <higfa/manifest.h>
 
 #include <cstring>
 #include <exception>
@@ -53,6 +53,7 @@
 
 #include "gstdatasetsrc.h"
 #include "gsthigfameta.h"
+#include "gsthigfautil.h"
 
 GST_DEBUG_CATEGORY_STATIC(gst_dataset_src_debug);
 #define GST_CAT_DEFAULT gst_dataset_src_debug
@@ -130,9 +131,9 @@ struct Counts {
 
 // The C++ state of one element; new'd in _init, deleted in _finalize.
 struct State {
-  Settings settings;    // object lock
-  Counts counts;        // object lock
-  guint64 count = 0;    // object lock: images in this shard, set in start()
+  Settings settings;  // object lock
+  Counts counts;      // object lock
+  guint64 count = 0;  // object lock: images in this shard, set in start()
   // Set in start(); used by the streaming thread only.
   std::vector<higfa::DatasetEntry> entries;
   std::vector<higfa::SkippedFile> listed_skips;  // this shard's files that are no entries
@@ -160,57 +161,37 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
     GST_STATIC_CAPS("video/x-raw, format = (string) { GRAY8, RGB }, width = (int) [ 1, max ], "
                     "height = (int) [ 1, max ], framerate = (fraction) 0/1"));
 
-static std::string string_or_empty(const GValue* value) {
-  const gchar* s = g_value_get_string(value);
-  return s ? s : "";
+namespace {
+
+State& state_of(GObject* object) { return *GST_DATASET_SRC(object)->state; }
+
+template <auto Member>
+constexpr gsthigfa::Field<State> setting(guint prop_id) {
+  return gsthigfa::field<State, &State::settings, Member>(prop_id);
 }
 
-static void set_string(GValue* value, const std::string& s) {
-  g_value_set_string(value, s.empty() ? nullptr : s.c_str());
-}
+constexpr gsthigfa::Field<State> kFields[] = {
+    setting<&Settings::location>(PROP_LOCATION),
+    setting<&Settings::manifest>(PROP_MANIFEST),
+    setting<&Settings::labels_file>(PROP_LABELS_FILE),
+    setting<&Settings::bundle>(PROP_BUNDLE),
+    setting<&Settings::shard_index>(PROP_SHARD_INDEX),
+    setting<&Settings::shard_count>(PROP_SHARD_COUNT),
+    setting<&Settings::loop>(PROP_LOOP),
+    setting<&Settings::skip_unreadable>(PROP_SKIP_UNREADABLE),
+    setting<&Settings::max_pixels>(PROP_MAX_PIXELS),
+    gsthigfa::read_only<State, &State::count>(PROP_COUNT),
+};
+
+}  // namespace
 
 static void gst_dataset_src_set_property(GObject* object, guint prop_id, const GValue* value,
                                          GParamSpec* pspec) {
-  GstDatasetSrc* self = GST_DATASET_SRC(object);
-  if (GST_STATE(self) > GST_STATE_READY) {
-    GST_WARNING_OBJECT(self, "%s can only be set in the NULL or READY state", pspec->name);
+  if (GST_STATE(object) > GST_STATE_READY) {
+    GST_WARNING_OBJECT(object, "%s can only be set in the NULL or READY state", pspec->name);
     return;
   }
-  GST_OBJECT_LOCK(self);
-  Settings& s = self->state->settings;
-  switch (prop_id) {
-    case PROP_LOCATION:
-      s.location = string_or_empty(value);
-      break;
-    case PROP_MANIFEST:
-      s.manifest = string_or_empty(value);
-      break;
-    case PROP_LABELS_FILE:
-      s.labels_file = string_or_empty(value);
-      break;
-    case PROP_BUNDLE:
-      s.bundle = string_or_empty(value);
-      break;
-    case PROP_SHARD_INDEX:
-      s.shard_index = g_value_get_int(value);
-      break;
-    case PROP_SHARD_COUNT:
-      s.shard_count = g_value_get_int(value);
-      break;
-    case PROP_LOOP:
-      s.loop = g_value_get_boolean(value);
-      break;
-    case PROP_SKIP_UNREADABLE:
-      s.skip_unreadable = g_value_get_boolean(value);
-      break;
-    case PROP_MAX_PIXELS:
-      s.max_pixels = g_value_get_uint64(value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK(self);
+  gsthigfa::set_property<State, kFields, state_of>(object, prop_id, value, pspec);
 }
 
 // "higfa-dataset-summary, files=(guint64), read=(guint64), skipped=(guint64), then one guint64
@@ -230,52 +211,15 @@ static GstStructure* summary_structure_locked(const Counts& c) {
 
 static void gst_dataset_src_get_property(GObject* object, guint prop_id, GValue* value,
                                          GParamSpec* pspec) {
-  GstDatasetSrc* self = GST_DATASET_SRC(object);
-  GST_OBJECT_LOCK(self);
-  const State& st = *self->state;
-  const Settings& s = st.settings;
-  switch (prop_id) {
-    case PROP_LOCATION:
-      set_string(value, s.location);
-      break;
-    case PROP_MANIFEST:
-      set_string(value, s.manifest);
-      break;
-    case PROP_LABELS_FILE:
-      set_string(value, s.labels_file);
-      break;
-    case PROP_BUNDLE:
-      set_string(value, s.bundle);
-      break;
-    case PROP_SHARD_INDEX:
-      g_value_set_int(value, s.shard_index);
-      break;
-    case PROP_SHARD_COUNT:
-      g_value_set_int(value, s.shard_count);
-      break;
-    case PROP_LOOP:
-      g_value_set_boolean(value, s.loop);
-      break;
-    case PROP_SKIP_UNREADABLE:
-      g_value_set_boolean(value, s.skip_unreadable);
-      break;
-    case PROP_MAX_PIXELS:
-      g_value_set_uint64(value, s.max_pixels);
-      break;
-    case PROP_SKIPPED:
-      g_value_set_uint64(value, st.counts.skipped());
-      break;
-    case PROP_SUMMARY:
-      g_value_take_boxed(value, summary_structure_locked(st.counts));
-      break;
-    case PROP_COUNT:
-      g_value_set_uint64(value, st.count);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
+  const State& st = state_of(object);
+  gsthigfa::ObjectLock lock(object);
+  if (prop_id == PROP_SKIPPED) {
+    g_value_set_uint64(value, st.counts.skipped());
+  } else if (prop_id == PROP_SUMMARY) {
+    g_value_take_boxed(value, summary_structure_locked(st.counts));
+  } else if (!gsthigfa::get_field(kFields, st, prop_id, value)) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
-  GST_OBJECT_UNLOCK(self);
 }
 
 // The class list a bundle imposes, or none; false (with an element error) if it cannot be read.
@@ -544,13 +488,6 @@ static GstFlowReturn gst_dataset_src_create(GstPushSrc* src, GstBuffer** outbuf)
   }
 }
 
-static void gst_dataset_src_finalize(GObject* object) {
-  GstDatasetSrc* self = GST_DATASET_SRC(object);
-  delete self->state;
-  self->state = nullptr;
-  G_OBJECT_CLASS(gst_dataset_src_parent_class)->finalize(object);
-}
-
 static void install_properties(GObjectClass* gobject_class) {
   const auto ready = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                                               GST_PARAM_MUTABLE_READY);
@@ -612,12 +549,9 @@ static void install_properties(GObjectClass* gobject_class) {
                           "default, 64 Mpx = 8192 x 8192, admits any camera photo of the usual "
                           "datasets, 192 MiB decoded as RGB)",
                           0, G_MAXUINT64, DEFAULT_PROP_MAX_PIXELS, ready));
-  g_object_class_install_property(
-      gobject_class, PROP_SKIPPED,
-      g_param_spec_uint64("skipped", "Skipped",
-                          "Files not read since the start, whatever the reason, hidden ones "
-                          "aside (files, 0 .. G_MAXUINT64; see summary for the reasons)",
-                          0, G_MAXUINT64, 0, readonly));
+  gsthigfa::install_counter(gobject_class, PROP_SKIPPED, "skipped", "Skipped",
+                            "Files not read since the start, whatever the reason, hidden ones "
+                            "aside (files, 0 .. G_MAXUINT64; see summary for the reasons)");
   g_object_class_install_property(
       gobject_class, PROP_SUMMARY,
       g_param_spec_boxed("summary", "Summary",
@@ -627,12 +561,9 @@ static void install_properties(GObjectClass* gobject_class) {
                          "unreadable, duplicate, hidden); posted as an element message at the "
                          "end of each pass",
                          GST_TYPE_STRUCTURE, readonly));
-  g_object_class_install_property(
-      gobject_class, PROP_COUNT,
-      g_param_spec_uint64("count", "Count",
-                          "Images in this shard, listed at the start (0 before the start or for "
-                          "an empty shard)",
-                          0, G_MAXUINT64, 0, readonly));
+  gsthigfa::install_counter(
+      gobject_class, PROP_COUNT, "count", "Count",
+      "Images in this shard, listed at the start (0 before the start or for an empty shard)");
 }
 
 static void gst_dataset_src_class_init(GstDatasetSrcClass* klass) {
@@ -643,15 +574,14 @@ static void gst_dataset_src_class_init(GstDatasetSrcClass* klass) {
 
   gobject_class->set_property = gst_dataset_src_set_property;
   gobject_class->get_property = gst_dataset_src_get_property;
-  gobject_class->finalize = gst_dataset_src_finalize;
+  gobject_class->finalize = gsthigfa::finalize_state<GstDatasetSrc, &gst_dataset_src_parent_class>;
   install_properties(gobject_class);
 
   gst_element_class_add_static_pad_template(element_class, &src_template);
-  gst_element_class_set_static_metadata(
+  gsthigfa::set_element_metadata(
       element_class, "Labelled dataset source", "Source/Video",
       "Reads an ImageFolder tree or a CSV/JSONL manifest of labelled images as decoded frames "
-      "with a label meta",
-      "The higfa authors");
+      "with a label meta");
 
   basesrc_class->start = GST_DEBUG_FUNCPTR(gst_dataset_src_start);
   basesrc_class->stop = GST_DEBUG_FUNCPTR(gst_dataset_src_stop);

@@ -80,8 +80,6 @@ constexpr GParamFlags kReady =
     static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
 constexpr GParamFlags kPlaying = static_cast<GParamFlags>(
     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
-constexpr GParamFlags kCounter =
-    static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
 // Everything the properties set; guarded by the object lock, copied once per batch.
 struct Settings {
@@ -128,87 +126,52 @@ GST_ELEMENT_REGISTER_DEFINE(fgclassifier, "fgclassifier", GST_RANK_NONE, GST_TYP
 
 G_DEFINE_TYPE(GstFgClassifier, gst_fg_classifier, GST_TYPE_BASE_TRANSFORM);
 
-#define FORMATS "{ GRAY8, RGB, BGR, RGBA, BGRx }"
+static GstStaticPadTemplate sink_template =
+    GSTHIGFA_VIDEO_PAD_TEMPLATE("sink", GST_PAD_SINK, GSTHIGFA_VIDEO_FORMATS);
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(FORMATS)));
-
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
-    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(FORMATS)));
+static GstStaticPadTemplate src_template =
+    GSTHIGFA_VIDEO_PAD_TEMPLATE("src", GST_PAD_SRC, GSTHIGFA_VIDEO_FORMATS);
 
 // ---------------------------------------------------------------------------------------------
 // Properties.
 
+namespace {
+
+State& state_of(GObject* object) { return *GST_FG_CLASSIFIER(object)->state; }
+
+constexpr gsthigfa::Field<State> kFields[] = {
+    gsthigfa::field<State, &State::settings, &Settings::bundle>(PROP_BUNDLE),
+    gsthigfa::field<State, &State::settings, &Settings::model>(PROP_MODEL),
+    gsthigfa::field<State, &State::settings, &Settings::threads>(PROP_THREADS),
+    gsthigfa::field<State, &State::settings, &Settings::top_k>(PROP_TOP_K),
+    gsthigfa::field<State, &State::settings, &Settings::batch_size>(PROP_BATCH_SIZE),
+    gsthigfa::field<State, &State::settings, &Settings::pseudo_label_threshold>(
+        PROP_PSEUDO_LABEL_THRESHOLD),
+    gsthigfa::read_only<State, &State::classified>(PROP_CLASSIFIED),
+    gsthigfa::read_only<State, &State::pseudo_labelled>(PROP_PSEUDO_LABELLED),
+};
+
+}  // namespace
+
+// device: NULL is the default device, and the name reads back as set.
 static void gst_fg_classifier_set_property(GObject* object, guint prop_id, const GValue* value,
                                            GParamSpec* pspec) {
-  GstFgClassifier* self = GST_FG_CLASSIFIER(object);
-  Settings& s = self->state->settings;
-  gsthigfa::ObjectLock lock(self);
-  switch (prop_id) {
-    case PROP_BUNDLE:
-      s.bundle = g_value_get_string(value) ? g_value_get_string(value) : "";
-      break;
-    case PROP_MODEL:
-      s.model = g_value_get_string(value) ? g_value_get_string(value) : "";
-      break;
-    case PROP_DEVICE:
-      s.device = g_value_get_string(value) ? g_value_get_string(value) : DEFAULT_PROP_DEVICE;
-      break;
-    case PROP_THREADS:
-      s.threads = g_value_get_int(value);
-      break;
-    case PROP_TOP_K:
-      s.top_k = g_value_get_uint(value);
-      break;
-    case PROP_BATCH_SIZE:
-      s.batch_size = g_value_get_uint(value);
-      break;
-    case PROP_PSEUDO_LABEL_THRESHOLD:
-      s.pseudo_label_threshold = g_value_get_double(value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
+  if (prop_id != PROP_DEVICE) {
+    gsthigfa::set_property<State, kFields, state_of>(object, prop_id, value, pspec);
+    return;
   }
+  gsthigfa::ObjectLock lock(object);
+  state_of(object).settings.device = gsthigfa::string_or(value, DEFAULT_PROP_DEVICE);
 }
 
 static void gst_fg_classifier_get_property(GObject* object, guint prop_id, GValue* value,
                                            GParamSpec* pspec) {
-  GstFgClassifier* self = GST_FG_CLASSIFIER(object);
-  const Settings& s = self->state->settings;
-  gsthigfa::ObjectLock lock(self);
-  switch (prop_id) {
-    case PROP_BUNDLE:
-      g_value_set_string(value, s.bundle.empty() ? nullptr : s.bundle.c_str());
-      break;
-    case PROP_MODEL:
-      g_value_set_string(value, s.model.empty() ? nullptr : s.model.c_str());
-      break;
-    case PROP_DEVICE:
-      g_value_set_string(value, s.device.c_str());
-      break;
-    case PROP_THREADS:
-      g_value_set_int(value, s.threads);
-      break;
-    case PROP_TOP_K:
-      g_value_set_uint(value, s.top_k);
-      break;
-    case PROP_BATCH_SIZE:
-      g_value_set_uint(value, s.batch_size);
-      break;
-    case PROP_PSEUDO_LABEL_THRESHOLD:
-      g_value_set_double(value, s.pseudo_label_threshold);
-      break;
-    case PROP_CLASSIFIED:
-      g_value_set_uint64(value, self->state->classified.load());
-      break;
-    case PROP_PSEUDO_LABELLED:
-      g_value_set_uint64(value, self->state->pseudo_labelled.load());
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
+  if (prop_id != PROP_DEVICE) {
+    gsthigfa::get_property<State, kFields, state_of>(object, prop_id, value, pspec);
+    return;
   }
+  gsthigfa::ObjectLock lock(object);
+  g_value_set_string(value, state_of(object).settings.device.c_str());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -503,9 +466,7 @@ static gboolean gst_fg_classifier_query(GstBaseTransform* trans, GstPadDirection
 static void gst_fg_classifier_finalize(GObject* object) {
   GstFgClassifier* self = GST_FG_CLASSIFIER(object);
   clear_buffers(self->state);
-  delete self->state;
-  self->state = nullptr;
-  G_OBJECT_CLASS(gst_fg_classifier_parent_class)->finalize(object);
+  gsthigfa::finalize_state<GstFgClassifier, &gst_fg_classifier_parent_class>(object);
 }
 
 static void gst_fg_classifier_class_init(GstFgClassifierClass* klass) {
@@ -563,22 +524,16 @@ static void gst_fg_classifier_class_init(GstFgClassifierClass* klass) {
                           "the top-1 probability is at least this (probability, 0..1); 0 "
                           "disables pseudo-labelling",
                           0.0, 1.0, DEFAULT_PROP_PSEUDO_LABEL_THRESHOLD, kPlaying));
-  g_object_class_install_property(
-      gobject_class, PROP_CLASSIFIED,
-      g_param_spec_uint64("classified", "Classified",
-                          "Frames classified since start (count; read-only)", 0, G_MAXUINT64, 0,
-                          kCounter));
-  g_object_class_install_property(
-      gobject_class, PROP_PSEUDO_LABELLED,
-      g_param_spec_uint64("pseudo-labelled", "Pseudo-labelled",
-                          "Frames given a pseudo-label since start (count; read-only)", 0,
-                          G_MAXUINT64, 0, kCounter));
+  gsthigfa::install_counter(gobject_class, PROP_CLASSIFIED, "classified", "Classified",
+                            "Frames classified since start (count; read-only)");
+  gsthigfa::install_counter(gobject_class, PROP_PSEUDO_LABELLED, "pseudo-labelled",
+                            "Pseudo-labelled",
+                            "Frames given a pseudo-label since start (count; read-only)");
 
-  gst_element_class_set_static_metadata(
+  gsthigfa::set_element_metadata(
       element_class, "Fine-grained classifier", "Filter/Analyzer/Video",
       "Classifies frames with a fine-grained classifier and attaches the top-k classes and the "
-      "intended label's score as a classification meta",
-      "The higfa authors");
+      "intended label's score as a classification meta");
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);
 

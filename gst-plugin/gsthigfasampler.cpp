@@ -154,13 +154,11 @@ GST_ELEMENT_REGISTER_DEFINE(higfasampler, "higfasampler", GST_RANK_NONE, GST_TYP
 
 G_DEFINE_TYPE(GstHigfaSampler, gst_higfa_sampler, GST_TYPE_BASE_TRANSFORM);
 
-#define SINK_FORMATS "{ GRAY8, RGB, BGR, RGBA, BGRx }"
+static GstStaticPadTemplate sink_template =
+    GSTHIGFA_VIDEO_PAD_TEMPLATE("sink", GST_PAD_SINK, GSTHIGFA_VIDEO_FORMATS);
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE(SINK_FORMATS)));
-
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
-    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE("{ GRAY8, RGB }")));
+static GstStaticPadTemplate src_template =
+    GSTHIGFA_VIDEO_PAD_TEMPLATE("src", GST_PAD_SRC, "{ GRAY8, RGB }");
 
 // ---------------------------------------------------------------------------------------------
 // Properties (the table is in gsthigfasamplersettings.cpp).
@@ -473,7 +471,8 @@ static std::string gst_higfa_sampler_fallback_source_id(GstHigfaSampler* self, G
 
 static GstFlowReturn gst_higfa_sampler_drain(GstHigfaSampler* self);
 
-// The intended class: the label meta's class name (or id), else the class property. Before an
+// The intended class: the frame's intended label (gst_higfa_buffer_get_intended_label: its
+// provenance, else its label meta; a class name before an id), else the class property. Before an
 // error the frames held from earlier inputs are sampled and pushed: a bad frame loses no others.
 static LabelResult gst_higfa_sampler_resolve_label(GstHigfaSampler* self, GstBuffer* buf,
                                                    const GstHigfaSamplerSettings& s, Label* label) {
@@ -485,26 +484,26 @@ static LabelResult gst_higfa_sampler_resolve_label(GstHigfaSampler* self, GstBuf
     GST_ELEMENT_ERROR(self, STREAM, FAILED, ("%s", text.c_str()), ("%s", debug.c_str()));
     return LabelResult::kError;
   };
-  const GstHigfaLabelMeta* meta = gst_buffer_get_higfa_label_meta(buf);
-  if (meta != nullptr) {
-    if (meta->class_name != nullptr && meta->class_name[0] != '\0') {
-      label->class_id = bundle.class_id(meta->class_name);
+  gint class_id = -1;
+  const gchar* class_name = nullptr;
+  const GstHigfaLabelSource source =
+      gst_higfa_buffer_get_intended_label(buf, &class_id, &class_name);
+  if (source != GST_HIGFA_LABEL_SOURCE_NONE) {
+    if (class_name != nullptr) {
+      label->class_id = bundle.class_id(class_name);
       if (label->class_id < 0)
-        return fail(std::string("Unknown class \"") + meta->class_name +
+        return fail(std::string("Unknown class \"") + class_name +
                         "\" in the frame's label: the bundle \"" + s.bundle +
                         "\" has the classes " + joined_class_names(m),
-                    "label meta class_name not in the bundle's class list");
-    } else if (meta->class_id >= 0 && meta->class_id < m.num_classes) {
-      label->class_id = meta->class_id;
+                    "intended label's class name not in the bundle's class list");
+    } else if (class_id < m.num_classes) {
+      label->class_id = class_id;
     } else {
-      return fail("Unknown class id " + std::to_string(meta->class_id) +
+      return fail("Unknown class id " + std::to_string(class_id) +
                       " in the frame's label: the bundle \"" + s.bundle + "\" has " +
                       std::to_string(m.num_classes) + " classes",
-                  "label meta without a class name and with an out-of-range class_id");
+                  "intended label without a class name and with an out-of-range class id");
     }
-    if (meta->source_id != nullptr) label->source_id = meta->source_id;
-    if (meta->source_path != nullptr) label->source_path = meta->source_path;
-    label->source_index = meta->source_index;
   } else if (st->default_class_id >= 0) {
     label->class_id = st->default_class_id;
   } else if (s.missing_label == GST_HIGFA_MISSING_LABEL_SKIP) {
@@ -515,9 +514,16 @@ static LabelResult gst_higfa_sampler_resolve_label(GstHigfaSampler* self, GstBuf
     return fail(
         "Frame without a label: it has no label meta and the class property is not set (set "
         "class=NAME, or missing-label=skip to drop such frames)",
-        "no GstHigfaLabelMeta on the buffer at offset " + std::to_string(GST_BUFFER_OFFSET(buf)));
+        "no intended label (provenance or label meta) on the buffer at offset " +
+            std::to_string(GST_BUFFER_OFFSET(buf)));
   }
   label->class_name = m.class_names.at(static_cast<size_t>(label->class_id));
+  // Where the frame came from.
+  if (const GstHigfaLabelMeta* meta = gst_buffer_get_higfa_label_meta(buf)) {
+    if (meta->source_id != nullptr) label->source_id = meta->source_id;
+    if (meta->source_path != nullptr) label->source_path = meta->source_path;
+    label->source_index = meta->source_index;
+  }
   if (label->source_id.empty()) label->source_id = gst_higfa_sampler_fallback_source_id(self, buf);
   return LabelResult::kOk;
 }
@@ -892,28 +898,21 @@ static gboolean gst_higfa_sampler_query(GstBaseTransform* trans, GstPadDirection
 // ---------------------------------------------------------------------------------------------
 // GObject boilerplate.
 
-static void gst_higfa_sampler_finalize(GObject* object) {
-  GstHigfaSampler* self = GST_HIGFA_SAMPLER(object);
-  delete self->state;
-  self->state = nullptr;
-  G_OBJECT_CLASS(gst_higfa_sampler_parent_class)->finalize(object);
-}
-
 static void gst_higfa_sampler_class_init(GstHigfaSamplerClass* klass) {
   GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
   GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
   GstBaseTransformClass* trans_class = GST_BASE_TRANSFORM_CLASS(klass);
   gobject_class->set_property = gst_higfa_sampler_set_property;
   gobject_class->get_property = gst_higfa_sampler_get_property;
-  gobject_class->finalize = gst_higfa_sampler_finalize;
+  gobject_class->finalize =
+      gsthigfa::finalize_state<GstHigfaSampler, &gst_higfa_sampler_parent_class>;
   gst_higfa_sampler_install_properties(gobject_class);
   element_class->change_state = GST_DEBUG_FUNCPTR(gst_higfa_sampler_change_state);
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);
-  gst_element_class_set_static_metadata(
+  gsthigfa::set_element_metadata(
       element_class, "HiGFA sampler", "Filter/Effect/Video",
-      "Generates N class- and contour-guided diffusion samples per input frame (HiGFA)",
-      "The higfa authors");
+      "Generates N class- and contour-guided diffusion samples per input frame (HiGFA)");
   trans_class->start = GST_DEBUG_FUNCPTR(gst_higfa_sampler_start);
   trans_class->stop = GST_DEBUG_FUNCPTR(gst_higfa_sampler_stop);
   trans_class->transform_caps = GST_DEBUG_FUNCPTR(gst_higfa_sampler_transform_caps);

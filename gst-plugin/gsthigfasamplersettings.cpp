@@ -5,6 +5,8 @@
 
 #include <higfa/frame_sampler.h>
 
+#include "gsthigfautil.h"
+
 namespace {
 
 constexpr higfa::GuidanceMode to_library(GstHigfaGuidanceMode mode) {
@@ -70,8 +72,6 @@ constexpr GParamFlags kPlaying = static_cast<GParamFlags>(
 constexpr GParamFlags kStrength = static_cast<GParamFlags>(kPlaying | GST_PARAM_CONTROLLABLE);
 constexpr GParamFlags kReady =
     static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
-constexpr GParamFlags kCounter =
-    static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
 // One double-valued SamplerOptions field exposed as a property: the mapping is mechanical.
 struct DoubleProp {
@@ -190,7 +190,6 @@ const DoubleProp* find_double_prop(guint id) {
 // Registered enums.
 
 GType gst_higfa_guidance_mode_get_type(void) {
-  static GType type = 0;
   static const GEnumValue values[] = {
       {GST_HIGFA_GUIDANCE_MODE_CFG, "Class (text) guidance only: the plain CFG baseline", "cfg"},
       {GST_HIGFA_GUIDANCE_MODE_CONTOUR, "Class guidance and a fixed-strength contour", "contour"},
@@ -199,42 +198,35 @@ GType gst_higfa_guidance_mode_get_type(void) {
       {GST_HIGFA_GUIDANCE_MODE_HIGFA_FIXED,
        "Class, contour and classifier guidance without confidence modulation", "higfa-fixed"},
       {0, nullptr, nullptr}};
-  if (g_once_init_enter(&type))
-    g_once_init_leave(&type, g_enum_register_static("GstHigfaGuidanceMode", values));
+  static const GType type = g_enum_register_static("GstHigfaGuidanceMode", values);
   return type;
 }
 
 GType gst_higfa_scheduler_get_type(void) {
-  static GType type = 0;
   static const GEnumValue values[] = {
       {GST_HIGFA_SCHEDULER_DDIM, "DDIM (Song et al. 2021)", "ddim"},
       {GST_HIGFA_SCHEDULER_DPM_SOLVER_MULTISTEP, "DPM-Solver++ 2M multistep", "dpm++2m"},
       {0, nullptr, nullptr}};
-  if (g_once_init_enter(&type))
-    g_once_init_leave(&type, g_enum_register_static("GstHigfaScheduler", values));
+  static const GType type = g_enum_register_static("GstHigfaScheduler", values);
   return type;
 }
 
 GType gst_higfa_classifier_grad_get_type(void) {
-  static GType type = 0;
   static const GEnumValue values[] = {
       {GST_HIGFA_CLASSIFIER_GRAD_EXACT, "Backpropagate through the denoiser", "exact"},
       {GST_HIGFA_CLASSIFIER_GRAD_APPROX, "Gradient w.r.t. x0, scaled by 1/sqrt(alpha_bar)",
        "approx"},
       {0, nullptr, nullptr}};
-  if (g_once_init_enter(&type))
-    g_once_init_leave(&type, g_enum_register_static("GstHigfaClassifierGrad", values));
+  static const GType type = g_enum_register_static("GstHigfaClassifierGrad", values);
   return type;
 }
 
 GType gst_higfa_missing_label_get_type(void) {
-  static GType type = 0;
   static const GEnumValue values[] = {
       {GST_HIGFA_MISSING_LABEL_ERROR, "Post an error and stop", "error"},
       {GST_HIGFA_MISSING_LABEL_SKIP, "Drop the frame and count it in skipped", "skip"},
       {0, nullptr, nullptr}};
-  if (g_once_init_enter(&type))
-    g_once_init_leave(&type, g_enum_register_static("GstHigfaMissingLabel", values));
+  static const GType type = g_enum_register_static("GstHigfaMissingLabel", values);
   return type;
 }
 
@@ -255,110 +247,48 @@ higfa::SamplerOptions gst_higfa_sampler_settings_options(const GstHigfaSamplerSe
   return o;
 }
 
+namespace {
+
+using Settings = GstHigfaSamplerSettings;
+
+// The properties that are not double-valued library options.
+constexpr gsthigfa::Field<Settings> kFields[] = {
+    gsthigfa::field<Settings, &Settings::bundle>(PROP_BUNDLE),
+    gsthigfa::field<Settings, &Settings::samples_per_image>(PROP_SAMPLES_PER_IMAGE),
+    gsthigfa::field<Settings, &Settings::seed>(PROP_SEED),
+    gsthigfa::field<Settings, &Settings::batch_size>(PROP_BATCH_SIZE),
+    gsthigfa::field<Settings, &Settings::threads>(PROP_THREADS),
+    gsthigfa::field<Settings, &Settings::device>(PROP_DEVICE),
+    gsthigfa::field<Settings, &Settings::class_name>(PROP_CLASS),
+    gsthigfa::field<Settings, &Settings::missing_label>(PROP_MISSING_LABEL),
+    gsthigfa::field<Settings, &Settings::guidance>(PROP_GUIDANCE),
+    gsthigfa::field<Settings, &Settings::scheduler>(PROP_SCHEDULER),
+    gsthigfa::field<Settings, &Settings::classifier_grad>(PROP_CLASSIFIER_GRAD),
+    gsthigfa::field<Settings, &Settings::options, &higfa::SamplerOptions::num_inference_steps>(
+        PROP_NUM_INFERENCE_STEPS),
+    gsthigfa::field<Settings, &Settings::options, &higfa::SamplerOptions::transform_contour>(
+        PROP_TRANSFORM_CONTOUR),
+};
+
+}  // namespace
+
 gboolean gst_higfa_sampler_settings_set(GstHigfaSamplerSettings* settings, guint prop_id,
                                         const GValue* value) {
-  GstHigfaSamplerSettings& s = *settings;
   if (const DoubleProp* p = find_double_prop(prop_id)) {
-    p->field(s.options) = g_value_get_double(value);
+    p->field(settings->options) = g_value_get_double(value);
     return TRUE;
   }
-  switch (prop_id) {
-    case PROP_BUNDLE:
-      s.bundle = g_value_get_string(value) ? g_value_get_string(value) : "";
-      break;
-    case PROP_SAMPLES_PER_IMAGE:
-      s.samples_per_image = g_value_get_uint(value);
-      break;
-    case PROP_SEED:
-      s.seed = g_value_get_uint64(value);
-      break;
-    case PROP_BATCH_SIZE:
-      s.batch_size = g_value_get_uint(value);
-      break;
-    case PROP_THREADS:
-      s.threads = g_value_get_int(value);
-      break;
-    case PROP_DEVICE:
-      s.device = g_value_get_string(value) ? g_value_get_string(value) : "";
-      break;
-    case PROP_CLASS:
-      s.class_name = g_value_get_string(value) ? g_value_get_string(value) : "";
-      break;
-    case PROP_MISSING_LABEL:
-      s.missing_label = static_cast<GstHigfaMissingLabel>(g_value_get_enum(value));
-      break;
-    case PROP_GUIDANCE:
-      s.guidance = static_cast<GstHigfaGuidanceMode>(g_value_get_enum(value));
-      break;
-    case PROP_SCHEDULER:
-      s.scheduler = static_cast<GstHigfaScheduler>(g_value_get_enum(value));
-      break;
-    case PROP_CLASSIFIER_GRAD:
-      s.classifier_grad = static_cast<GstHigfaClassifierGrad>(g_value_get_enum(value));
-      break;
-    case PROP_NUM_INFERENCE_STEPS:
-      s.options.num_inference_steps = g_value_get_int(value);
-      break;
-    case PROP_TRANSFORM_CONTOUR:
-      s.options.transform_contour = g_value_get_boolean(value);
-      break;
-    default:
-      return FALSE;
-  }
-  return TRUE;
+  return gsthigfa::set_field(kFields, *settings, prop_id, value);
 }
 
 gboolean gst_higfa_sampler_settings_get(const GstHigfaSamplerSettings* settings, guint prop_id,
                                         GValue* value) {
-  GstHigfaSamplerSettings s = *settings;  // the table's accessors take a mutable reference
   if (const DoubleProp* p = find_double_prop(prop_id)) {
-    g_value_set_double(value, p->field(s.options));
+    higfa::SamplerOptions options = settings->options;  // the accessors take a mutable reference
+    g_value_set_double(value, p->field(options));
     return TRUE;
   }
-  switch (prop_id) {
-    case PROP_BUNDLE:
-      g_value_set_string(value, s.bundle.empty() ? nullptr : s.bundle.c_str());
-      break;
-    case PROP_SAMPLES_PER_IMAGE:
-      g_value_set_uint(value, s.samples_per_image);
-      break;
-    case PROP_SEED:
-      g_value_set_uint64(value, s.seed);
-      break;
-    case PROP_BATCH_SIZE:
-      g_value_set_uint(value, s.batch_size);
-      break;
-    case PROP_THREADS:
-      g_value_set_int(value, s.threads);
-      break;
-    case PROP_DEVICE:
-      g_value_set_string(value, s.device.c_str());
-      break;
-    case PROP_CLASS:
-      g_value_set_string(value, s.class_name.empty() ? nullptr : s.class_name.c_str());
-      break;
-    case PROP_MISSING_LABEL:
-      g_value_set_enum(value, s.missing_label);
-      break;
-    case PROP_GUIDANCE:
-      g_value_set_enum(value, s.guidance);
-      break;
-    case PROP_SCHEDULER:
-      g_value_set_enum(value, s.scheduler);
-      break;
-    case PROP_CLASSIFIER_GRAD:
-      g_value_set_enum(value, s.classifier_grad);
-      break;
-    case PROP_NUM_INFERENCE_STEPS:
-      g_value_set_int(value, s.options.num_inference_steps);
-      break;
-    case PROP_TRANSFORM_CONTOUR:
-      g_value_set_boolean(value, s.options.transform_contour);
-      break;
-    default:
-      return FALSE;
-  }
-  return TRUE;
+  return gsthigfa::get_field(kFields, *settings, prop_id, value);
 }
 
 static void install_model_properties(GObjectClass* gobject_class) {
@@ -414,29 +344,17 @@ static void install_output_properties(GObjectClass* gobject_class) {
                         "frames: frames are held until a batch is full, a partial batch goes at "
                         "EOS, a caps or segment change or a drain query; 1 samples one at a time",
                         1, 256, DEFAULT_PROP_BATCH_SIZE, kPlaying));
-  const GParamFlags counter = kCounter;
-  g_object_class_install_property(
-      gobject_class, PROP_PROCESSED,
-      g_param_spec_uint64("processed", "Processed",
-                          "Input frames sampled since start (count; read-only)", 0, G_MAXUINT64, 0,
-                          counter));
-  g_object_class_install_property(
-      gobject_class, PROP_GENERATED,
-      g_param_spec_uint64("generated", "Generated",
-                          "Frames generated since start (count; read-only)", 0, G_MAXUINT64, 0,
-                          counter));
-  g_object_class_install_property(
-      gobject_class, PROP_SKIPPED,
-      g_param_spec_uint64("skipped", "Skipped",
-                          "Input frames dropped for want of a label since start "
-                          "(missing-label=skip; count; read-only)",
-                          0, G_MAXUINT64, 0, counter));
-  g_object_class_install_property(
-      gobject_class, PROP_ALREADY_WRITTEN,
-      g_param_spec_uint64("already-written", "Already written",
-                          "Samples not generated since start because a resumed datasetsink "
-                          "downstream has them already (count; read-only)",
-                          0, G_MAXUINT64, 0, counter));
+  gsthigfa::install_counter(gobject_class, PROP_PROCESSED, "processed", "Processed",
+                            "Input frames sampled since start (count; read-only)");
+  gsthigfa::install_counter(gobject_class, PROP_GENERATED, "generated", "Generated",
+                            "Frames generated since start (count; read-only)");
+  gsthigfa::install_counter(gobject_class, PROP_SKIPPED, "skipped", "Skipped",
+                            "Input frames dropped for want of a label since start "
+                            "(missing-label=skip; count; read-only)");
+  gsthigfa::install_counter(gobject_class, PROP_ALREADY_WRITTEN, "already-written",
+                            "Already written",
+                            "Samples not generated since start because a resumed datasetsink "
+                            "downstream has them already (count; read-only)");
 }
 
 static void install_sampler_properties(GObjectClass* gobject_class) {

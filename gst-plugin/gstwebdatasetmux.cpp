@@ -103,9 +103,8 @@ GST_ELEMENT_REGISTER_DEFINE(webdatasetmux, "webdatasetmux", GST_RANK_NONE, GST_T
 
 G_DEFINE_TYPE(GstWebDatasetMux, gst_webdataset_mux, GST_TYPE_ELEMENT);
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS(GST_VIDEO_CAPS_MAKE("{ GRAY8, RGB, RGBA, BGR, BGRx }")));
+static GstStaticPadTemplate sink_template =
+    GSTHIGFA_VIDEO_PAD_TEMPLATE("sink", GST_PAD_SINK, GSTHIGFA_VIDEO_FORMATS);
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
     "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS("application/x-tar"));
 
@@ -246,44 +245,17 @@ static GstFlowReturn gst_webdataset_mux_chain(GstPad* /*pad*/, GstObject* parent
 // ---------------------------------------------------------------------------------------------
 // Properties and state.
 
-static void gst_webdataset_mux_set_property(GObject* object, guint prop_id, const GValue* value,
-                                            GParamSpec* pspec) {
-  GstWebDatasetMux* self = GST_WEBDATASET_MUX(object);
-  Settings& s = self->state->settings;
-  gsthigfa::ObjectLock lock(self);
-  switch (prop_id) {
-    case PROP_SHARD_SIZE:
-      s.shard_size = g_value_get_uint64(value);
-      break;
-    case PROP_MTIME:
-      s.mtime = g_value_get_uint64(value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
-  }
-}
+namespace {
 
-static void gst_webdataset_mux_get_property(GObject* object, guint prop_id, GValue* value,
-                                            GParamSpec* pspec) {
-  GstWebDatasetMux* self = GST_WEBDATASET_MUX(object);
-  const State& st = *self->state;
-  gsthigfa::ObjectLock lock(self);
-  switch (prop_id) {
-    case PROP_SHARD_SIZE:
-      g_value_set_uint64(value, st.settings.shard_size);
-      break;
-    case PROP_MTIME:
-      g_value_set_uint64(value, st.settings.mtime);
-      break;
-    case PROP_SAMPLES:
-      g_value_set_uint64(value, st.samples);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
-  }
-}
+State& state_of(GObject* object) { return *GST_WEBDATASET_MUX(object)->state; }
+
+constexpr gsthigfa::Field<State> kFields[] = {
+    gsthigfa::field<State, &State::settings, &Settings::shard_size>(PROP_SHARD_SIZE),
+    gsthigfa::field<State, &State::settings, &Settings::mtime>(PROP_MTIME),
+    gsthigfa::read_only<State, &State::samples>(PROP_SAMPLES),
+};
+
+}  // namespace
 
 static GstStateChangeReturn gst_webdataset_mux_change_state(GstElement* element,
                                                             GstStateChange transition) {
@@ -307,20 +279,14 @@ static GstStateChangeReturn gst_webdataset_mux_change_state(GstElement* element,
   return ret;
 }
 
-static void gst_webdataset_mux_finalize(GObject* object) {
-  GstWebDatasetMux* self = GST_WEBDATASET_MUX(object);
-  delete self->state;
-  self->state = nullptr;
-  G_OBJECT_CLASS(gst_webdataset_mux_parent_class)->finalize(object);
-}
-
 static void gst_webdataset_mux_class_init(GstWebDatasetMuxClass* klass) {
   GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
   GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
 
-  gobject_class->set_property = gst_webdataset_mux_set_property;
-  gobject_class->get_property = gst_webdataset_mux_get_property;
-  gobject_class->finalize = gst_webdataset_mux_finalize;
+  gobject_class->set_property = gsthigfa::set_property<State, kFields, state_of>;
+  gobject_class->get_property = gsthigfa::get_property<State, kFields, state_of>;
+  gobject_class->finalize =
+      gsthigfa::finalize_state<GstWebDatasetMux, &gst_webdataset_mux_parent_class>;
 
   const GParamFlags ready = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                                                      GST_PARAM_MUTABLE_READY);
@@ -338,17 +304,13 @@ static void gst_webdataset_mux_class_init(GstWebDatasetMuxClass* klass) {
                           "Modification time of every member (seconds since 1970-01-01 UTC, "
                           "0..8589934591); 0, the default, keeps runs byte-for-byte reproducible",
                           0, 077777777777ULL, DEFAULT_PROP_MTIME, ready));
-  g_object_class_install_property(
-      gobject_class, PROP_SAMPLES,
-      g_param_spec_uint64("samples", "Samples",
-                          "Frames written since READY->PAUSED (count; read-only)", 0, G_MAXUINT64,
-                          0, static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  gsthigfa::install_counter(gobject_class, PROP_SAMPLES, "samples", "Samples",
+                            "Frames written since READY->PAUSED (count; read-only)");
 
-  gst_element_class_set_static_metadata(
+  gsthigfa::set_element_metadata(
       element_class, "WebDataset muxer", "Codec/Muxer",
       "Writes labelled frames as a WebDataset tar stream (<key>.png, <key>.cls, <key>.json), "
-      "optionally cut into shards",
-      "The higfa authors");
+      "optionally cut into shards");
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);
   element_class->change_state = GST_DEBUG_FUNCPTR(gst_webdataset_mux_change_state);

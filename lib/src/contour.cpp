@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "pixel_conversion.h"
+
 namespace higfa {
 namespace {
 
@@ -24,29 +26,12 @@ std::string num(double v) {
   return s;
 }
 
-// The frame as grey, packed. Conversions are OpenCV's (BT.601 luma), as cv2.cvtColor in Python.
+// The frame as grey, packed, in a matrix of its own. Conversions are OpenCV's (BT.601 luma), as
+// cv2.cvtColor in Python.
 cv::Mat to_grey(const ImageView& src) {
-  const cv::Mat mat(src.height, src.width, CV_8UC(bytes_per_pixel(src.format)), src.data,
-                    static_cast<std::size_t>(src.stride));
-  cv::Mat grey;
-  switch (src.format) {
-    case PixelFormat::kGray8:
-      grey = mat.clone();
-      break;
-    case PixelFormat::kRgb:
-      cv::cvtColor(mat, grey, cv::COLOR_RGB2GRAY);
-      break;
-    case PixelFormat::kBgr:
-      cv::cvtColor(mat, grey, cv::COLOR_BGR2GRAY);
-      break;
-    case PixelFormat::kRgba:
-      cv::cvtColor(mat, grey, cv::COLOR_RGBA2GRAY);
-      break;
-    case PixelFormat::kBgrx:
-      cv::cvtColor(mat, grey, cv::COLOR_BGRA2GRAY);
-      break;
-  }
-  return grey;
+  const cv::Mat mat = detail::as_mat(src);
+  const int code = detail::code_to(src.format, detail::Packed::kGrey);
+  return code < 0 ? mat.clone() : detail::converted(mat, code);
 }
 
 // numpy.median of an 8-bit image: the middle value, or the mean of the two middle values.

@@ -12,49 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "pixel_conversion.h"
+
 namespace higfa {
 namespace {
-
-// The view as an OpenCV matrix over the same bytes (no copy; the stride is the row step).
-cv::Mat as_mat(const ImageView& image) {
-  return cv::Mat(image.height, image.width, CV_8UC(bytes_per_pixel(image.format)), image.data,
-                 static_cast<std::size_t>(image.stride));
-}
-
-// cvtColor code from `format` to packed RGB (3 channels) or grey (1 channel); -1: plain copy.
-int to_code(PixelFormat format, int channels) {
-  switch (format) {
-    case PixelFormat::kGray8:
-      return channels == 1 ? -1 : cv::COLOR_GRAY2RGB;
-    case PixelFormat::kRgb:
-      return channels == 1 ? cv::COLOR_RGB2GRAY : -1;
-    case PixelFormat::kBgr:
-      return channels == 1 ? cv::COLOR_BGR2GRAY : cv::COLOR_BGR2RGB;
-    case PixelFormat::kRgba:
-      return channels == 1 ? cv::COLOR_RGBA2GRAY : cv::COLOR_RGBA2RGB;
-    case PixelFormat::kBgrx:
-      return channels == 1 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGRA2RGB;
-  }
-  return -1;
-}
-
-// cvtColor code from packed RGB (3) or grey (1) to `format`; -1: plain copy. Alpha / x bytes of
-// 3 -> 4 channel conversions are 255.
-int from_code(int channels, PixelFormat format) {
-  switch (format) {
-    case PixelFormat::kGray8:
-      return channels == 1 ? -1 : cv::COLOR_RGB2GRAY;
-    case PixelFormat::kRgb:
-      return channels == 1 ? cv::COLOR_GRAY2RGB : -1;
-    case PixelFormat::kBgr:
-      return channels == 1 ? cv::COLOR_GRAY2BGR : cv::COLOR_RGB2BGR;
-    case PixelFormat::kRgba:
-      return channels == 1 ? cv::COLOR_GRAY2RGBA : cv::COLOR_RGB2RGBA;
-    case PixelFormat::kBgrx:
-      return channels == 1 ? cv::COLOR_GRAY2BGRA : cv::COLOR_RGB2BGRA;
-  }
-  return -1;
-}
 
 void check_range(ValueRange range) {
   if (!std::isfinite(range.lo) || !std::isfinite(range.hi) || !(range.lo < range.hi)) {
@@ -63,11 +24,11 @@ void check_range(ValueRange range) {
   }
 }
 
-std::string size_str(int width, int height) {
-  return std::to_string(width) + "x" + std::to_string(height);
-}
-
 }  // namespace
+
+using detail::as_mat;
+using detail::Packed;
+using detail::size_str;
 
 torch::Tensor image_to_tensor(const ImageView& image, int channels, ValueRange range) {
   validate(image);
@@ -77,13 +38,9 @@ torch::Tensor image_to_tensor(const ImageView& image, int channels, ValueRange r
                           std::to_string(channels));
   }
   const cv::Mat src = as_mat(image);
-  cv::Mat packed;
-  const int code = to_code(image.format, channels);
-  if (code < 0) {
-    packed = src;  // read in place through the stride below
-  } else {
-    cv::cvtColor(src, packed, code);
-  }
+  // A view already packed as asked is read in place, through the stride below.
+  const cv::Mat packed = detail::converted(
+      src, detail::code_to(image.format, channels == 1 ? Packed::kGrey : Packed::kRgb));
   const auto u8 = at::from_blob(packed.data, {packed.rows, packed.cols, channels},
                                 {static_cast<std::int64_t>(packed.step[0]), channels, 1},
                                 at::TensorOptions(at::kByte));
@@ -116,14 +73,9 @@ void tensor_to_image(const torch::Tensor& tensor, const ImageView& dst, ValueRan
                       .contiguous();
   const cv::Mat packed(dst.height, dst.width, CV_8UC(channels), u8.data_ptr());
   cv::Mat out = as_mat(dst);
-  const int code = from_code(channels, dst.format);
-  if (code < 0) {
-    packed.copyTo(out);
-  } else {
-    cv::Mat converted;
-    cv::cvtColor(packed, converted, code);
-    converted.copyTo(out);
-  }
+  detail::converted(packed,
+                    detail::code_from(channels == 1 ? Packed::kGrey : Packed::kRgb, dst.format))
+      .copyTo(out);
 }
 
 torch::Tensor fit_to_resolution(const torch::Tensor& x, int height, int width, FitMode mode,

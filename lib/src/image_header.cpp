@@ -4,6 +4,7 @@
 #include <higfa/image_header.h>
 
 #include <cstring>
+#include <iterator>
 #include <string>
 
 namespace higfa {
@@ -16,6 +17,7 @@ class Bytes {
       : data_(data), size_(size), name_(name), format_(format) {}
 
   std::size_t size() const { return size_; }
+  const std::uint8_t* data() const { return data_; }
   [[noreturn]] void fail(const std::string& what) const {
     throw ImageDecodeError(SkipReason::kCorrupt,
                            name_ + ": corrupt " + format_ + " header: " + what);
@@ -58,13 +60,13 @@ class Bytes {
 
 ImageHeader make(ImageFormat f, std::uint64_t w, std::uint64_t h) { return {f, w, h}; }
 
-ImageHeader png_header(const Bytes& b) {
+ImageHeader png_header(const Bytes& b, ImageFormat) {
   if (!b.matches(12, "IHDR")) b.fail("the first chunk is not IHDR");
   return make(ImageFormat::kPng, b.be(16, 4), b.be(20, 4));
 }
 
 // Walks the markers up to the first start-of-frame (SOF0 .. SOF15 but DHT, JPG and DAC).
-ImageHeader jpeg_header(const Bytes& b) {
+ImageHeader jpeg_header(const Bytes& b, ImageFormat) {
   std::size_t at = 2;
   for (;;) {
     if (b.u8(at) != 0xFF) b.fail("no marker at byte " + std::to_string(at));
@@ -81,7 +83,7 @@ ImageHeader jpeg_header(const Bytes& b) {
   }
 }
 
-ImageHeader bmp_header(const Bytes& b) {
+ImageHeader bmp_header(const Bytes& b, ImageFormat) {
   const std::uint32_t dib = b.le(14, 4);
   if (dib == 12) return make(ImageFormat::kBmp, b.le(18, 2), b.le(20, 2));  // OS/2 1.x
   if (dib < 16) b.fail("a DIB header of " + std::to_string(dib) + " bytes");
@@ -93,7 +95,7 @@ ImageHeader bmp_header(const Bytes& b) {
 }
 
 // The first image file directory's ImageWidth (256) and ImageLength (257); OpenCV reads page 1.
-ImageHeader tiff_header(const Bytes& b) {
+ImageHeader tiff_header(const Bytes& b, ImageFormat) {
   const bool big = b.u8(0) == 'M';
   const std::size_t ifd = b.u(4, 4, big);
   const std::uint32_t count = b.u(ifd, 2, big);
@@ -117,7 +119,7 @@ ImageHeader tiff_header(const Bytes& b) {
   return make(ImageFormat::kTiff, w, h);
 }
 
-ImageHeader webp_header(const Bytes& b) {
+ImageHeader webp_header(const Bytes& b, ImageFormat) {
   if (b.matches(12, "VP8X")) {
     return make(ImageFormat::kWebp, std::uint64_t{b.le(24, 3)} + 1, std::uint64_t{b.le(27, 3)} + 1);
   }
@@ -175,7 +177,8 @@ class Tokens {
   std::size_t at_;
 };
 
-ImageHeader pnm_header(const Bytes& b, const std::uint8_t* data, ImageFormat f) {
+ImageHeader pnm_header(const Bytes& b, ImageFormat f) {
+  const std::uint8_t* data = b.data();
   Tokens t(b, data, 2);
   const std::uint64_t w = t.number();
   const std::uint64_t h = t.number();
@@ -183,7 +186,8 @@ ImageHeader pnm_header(const Bytes& b, const std::uint8_t* data, ImageFormat f) 
 }
 
 // PAM: "P7", then "KEY value" lines up to ENDHDR.
-ImageHeader pam_header(const Bytes& b, const std::uint8_t* data) {
+ImageHeader pam_header(const Bytes& b, ImageFormat) {
+  const std::uint8_t* data = b.data();
   Tokens t(b, data, 2);
   std::uint64_t w = 0, h = 0;
   for (int i = 0; i < 64; ++i) {
@@ -206,7 +210,8 @@ ImageHeader pam_header(const Bytes& b, const std::uint8_t* data) {
 }
 
 // Radiance: header lines up to an empty one, then the resolution line ("-Y h +X w" or variants).
-ImageHeader hdr_header(const Bytes& b, const std::uint8_t* data) {
+ImageHeader hdr_header(const Bytes& b, ImageFormat) {
+  const std::uint8_t* data = b.data();
   std::size_t at = 0;
   bool previous_empty = false;
   while (at < b.size()) {
@@ -231,7 +236,7 @@ ImageHeader hdr_header(const Bytes& b, const std::uint8_t* data) {
 }
 
 // JP2: the ihdr box inside the jp2h super box; a raw codestream: the SIZ segment.
-ImageHeader jpeg2000_header(const Bytes& b) {
+ImageHeader jpeg2000_header(const Bytes& b, ImageFormat) {
   if (b.u8(0) == 0xFF) {  // codestream: SOC, then SIZ
     if (b.be(2, 2) != 0xFF51) b.fail("no SIZ segment after SOC");
     const std::uint32_t x = b.be(8, 4), y = b.be(12, 4), x0 = b.be(16, 4), y0 = b.be(20, 4);
@@ -264,7 +269,8 @@ ImageHeader jpeg2000_header(const Bytes& b) {
 }
 
 // OpenEXR: attributes (name \0 type \0 size value) up to an empty name; dataWindow is a box2i.
-ImageHeader exr_header(const Bytes& b, const std::uint8_t* data) {
+ImageHeader exr_header(const Bytes& b, ImageFormat) {
+  const std::uint8_t* data = b.data();
   std::size_t at = 8;
   for (;;) {
     auto cstring = [&](std::size_t from) {
@@ -299,64 +305,56 @@ ImageHeader exr_header(const Bytes& b, const std::uint8_t* data) {
 
 bool is_space(std::uint8_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-}  // namespace
-
-const char* format_name(ImageFormat format) {
-  switch (format) {
-    case ImageFormat::kPng:
-      return "png";
-    case ImageFormat::kJpeg:
-      return "jpeg";
-    case ImageFormat::kBmp:
-      return "bmp";
-    case ImageFormat::kTiff:
-      return "tiff";
-    case ImageFormat::kBigTiff:
-      return "bigtiff";
-    case ImageFormat::kWebp:
-      return "webp";
-    case ImageFormat::kPnm:
-      return "pnm";
-    case ImageFormat::kPam:
-      return "pam";
-    case ImageFormat::kPfm:
-      return "pfm";
-    case ImageFormat::kSunRaster:
-      return "sun-raster";
-    case ImageFormat::kHdr:
-      return "hdr";
-    case ImageFormat::kJpeg2000:
-      return "jpeg2000";
-    case ImageFormat::kOpenExr:
-      return "openexr";
-    case ImageFormat::kGif:
-      return "gif";
-    case ImageFormat::kDicom:
-      return "dicom";
-    case ImageFormat::kUnknown:
-      break;
-  }
-  return "unknown";
+ImageHeader sun_raster_header(const Bytes& b, ImageFormat f) {
+  return make(f, b.be(4, 4), b.be(8, 4));
 }
 
+ImageHeader gif_header(const Bytes& b, ImageFormat f) { return make(f, b.le(6, 2), b.le(8, 2)); }
+
+// Every format: its name and its header reader (nullptr: recognised but not read).
+struct FormatEntry {
+  ImageFormat format;
+  const char* name;
+  ImageHeader (*read)(const Bytes&, ImageFormat);
+};
+
+constexpr FormatEntry kFormats[] = {
+    {ImageFormat::kUnknown, "unknown", nullptr},
+    {ImageFormat::kPng, "png", png_header},
+    {ImageFormat::kJpeg, "jpeg", jpeg_header},
+    {ImageFormat::kBmp, "bmp", bmp_header},
+    {ImageFormat::kTiff, "tiff", tiff_header},
+    {ImageFormat::kBigTiff, "bigtiff", nullptr},
+    {ImageFormat::kWebp, "webp", webp_header},
+    {ImageFormat::kPnm, "pnm", pnm_header},
+    {ImageFormat::kPam, "pam", pam_header},
+    {ImageFormat::kPfm, "pfm", pnm_header},
+    {ImageFormat::kSunRaster, "sun-raster", sun_raster_header},
+    {ImageFormat::kHdr, "hdr", hdr_header},
+    {ImageFormat::kJpeg2000, "jpeg2000", jpeg2000_header},
+    {ImageFormat::kOpenExr, "openexr", exr_header},
+    {ImageFormat::kGif, "gif", gif_header},
+    {ImageFormat::kDicom, "dicom", nullptr},
+};
+
+const FormatEntry& format_entry(ImageFormat format) {
+  for (const FormatEntry& e : kFormats)
+    if (e.format == format) return e;
+  return kFormats[0];
+}
+
+}  // namespace
+
+const char* format_name(ImageFormat format) { return format_entry(format).name; }
+
 const char* skip_reason_name(SkipReason reason) {
-  switch (reason) {
-    case SkipReason::kHidden:
-      return "hidden";
-    case SkipReason::kNotAnImage:
-      return "not-an-image";
-    case SkipReason::kUnsupportedFormat:
-      return "unsupported-format";
-    case SkipReason::kTooLarge:
-      return "too-large";
-    case SkipReason::kCorrupt:
-      return "corrupt";
-    case SkipReason::kUnreadable:
-      return "unreadable";
-    case SkipReason::kDuplicate:
-      return "duplicate";
-  }
-  return "unknown";
+  // In the enum's order.
+  static constexpr const char* kNames[] = {"hidden",    "not-an-image", "unsupported-format",
+                                           "too-large", "corrupt",      "unreadable",
+                                           "duplicate"};
+  static_assert(std::size(kNames) == static_cast<std::size_t>(SkipReason::kDuplicate) + 1);
+  const auto i = static_cast<std::size_t>(reason);
+  return i < std::size(kNames) ? kNames[i] : "unknown";
 }
 
 ImageFormat sniff_image_format(const std::uint8_t* data, std::size_t size) {
@@ -392,53 +390,16 @@ ImageHeader read_image_header(const std::uint8_t* data, std::size_t size, const 
   }
   const ImageFormat f = sniff_image_format(data, size);
   const Bytes b(data, size, name, format_name(f));
-  ImageHeader h;
-  switch (f) {
-    case ImageFormat::kUnknown:
-      throw ImageDecodeError(SkipReason::kNotAnImage,
-                             name + ": not an image (its first bytes match no image format)");
-    case ImageFormat::kBigTiff:
-    case ImageFormat::kDicom:
-      throw ImageDecodeError(SkipReason::kUnsupportedFormat,
-                             name + ": " + format_name(f) + " images are not read");
-    case ImageFormat::kPng:
-      h = png_header(b);
-      break;
-    case ImageFormat::kJpeg:
-      h = jpeg_header(b);
-      break;
-    case ImageFormat::kBmp:
-      h = bmp_header(b);
-      break;
-    case ImageFormat::kTiff:
-      h = tiff_header(b);
-      break;
-    case ImageFormat::kWebp:
-      h = webp_header(b);
-      break;
-    case ImageFormat::kPnm:
-    case ImageFormat::kPfm:
-      h = pnm_header(b, data, f);
-      break;
-    case ImageFormat::kPam:
-      h = pam_header(b, data);
-      break;
-    case ImageFormat::kSunRaster:
-      h = make(f, b.be(4, 4), b.be(8, 4));
-      break;
-    case ImageFormat::kHdr:
-      h = hdr_header(b, data);
-      break;
-    case ImageFormat::kJpeg2000:
-      h = jpeg2000_header(b);
-      break;
-    case ImageFormat::kOpenExr:
-      h = exr_header(b, data);
-      break;
-    case ImageFormat::kGif:
-      h = make(f, b.le(6, 2), b.le(8, 2));
-      break;
+  if (f == ImageFormat::kUnknown) {
+    throw ImageDecodeError(SkipReason::kNotAnImage,
+                           name + ": not an image (its first bytes match no image format)");
   }
+  const FormatEntry& entry = format_entry(f);
+  if (entry.read == nullptr) {
+    throw ImageDecodeError(SkipReason::kUnsupportedFormat,
+                           name + ": " + entry.name + " images are not read");
+  }
+  const ImageHeader h = entry.read(b, f);
   if (h.width == 0 || h.height == 0) {
     b.fail("a size of " + std::to_string(h.width) + " x " + std::to_string(h.height));
   }

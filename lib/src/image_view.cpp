@@ -11,10 +11,42 @@
 #include <string>
 #include <vector>
 
+#include "pixel_conversion.h"
+
 namespace higfa {
 namespace {
 
-// The view as an OpenCV matrix over the same bytes (no copy; the stride is the row step).
+// Every packed format: its GStreamer name, bytes per pixel and its cvtColor codes (-1: none
+// needed) to grey, to RGB, to the encoder's order, from grey and from RGB.
+struct PixelFormatEntry {
+  PixelFormat format;
+  const char* name;
+  int bytes;
+  int to_grey, to_rgb, to_encoded, from_grey, from_rgb;
+};
+
+constexpr PixelFormatEntry kPixelFormats[] = {
+    {PixelFormat::kGray8, "GRAY8", 1, -1, cv::COLOR_GRAY2RGB, -1, -1, cv::COLOR_RGB2GRAY},
+    {PixelFormat::kRgb, "RGB", 3, cv::COLOR_RGB2GRAY, -1, cv::COLOR_RGB2BGR, cv::COLOR_GRAY2RGB,
+     -1},
+    {PixelFormat::kBgr, "BGR", 3, cv::COLOR_BGR2GRAY, cv::COLOR_BGR2RGB, -1, cv::COLOR_GRAY2BGR,
+     cv::COLOR_RGB2BGR},
+    {PixelFormat::kRgba, "RGBA", 4, cv::COLOR_RGBA2GRAY, cv::COLOR_RGBA2RGB, cv::COLOR_RGBA2BGRA,
+     cv::COLOR_GRAY2RGBA, cv::COLOR_RGB2RGBA},
+    {PixelFormat::kBgrx, "BGRx", 4, cv::COLOR_BGRA2GRAY, cv::COLOR_BGRA2RGB, cv::COLOR_BGRA2BGR,
+     cv::COLOR_GRAY2BGRA, cv::COLOR_RGB2BGRA},
+};
+
+const PixelFormatEntry& entry(PixelFormat format) {
+  for (const PixelFormatEntry& e : kPixelFormats)
+    if (e.format == format) return e;
+  throw InvalidArgument("pixel format: unknown value " + std::to_string(static_cast<int>(format)));
+}
+
+}  // namespace
+
+namespace detail {
+
 cv::Mat as_mat(const ImageView& image) {
   return cv::Mat(image.height, image.width, CV_8UC(bytes_per_pixel(image.format)), image.data,
                  static_cast<std::size_t>(image.stride));
@@ -24,51 +56,33 @@ std::string size_str(int width, int height) {
   return std::to_string(width) + "x" + std::to_string(height);
 }
 
-// `image` as a cv::Mat that cv::imencode writes as intended (BGR order, 1/3/4 channels).
-cv::Mat to_encodable(const ImageView& image) {
-  validate(image);
-  const cv::Mat src = as_mat(image);
+int code_to(PixelFormat format, Packed to) {
+  const PixelFormatEntry& e = entry(format);
+  return to == Packed::kGrey ? e.to_grey : to == Packed::kRgb ? e.to_rgb : e.to_encoded;
+}
+
+int code_from(Packed from, PixelFormat format) {
+  const PixelFormatEntry& e = entry(format);
+  return from == Packed::kGrey ? e.from_grey : e.from_rgb;
+}
+
+cv::Mat converted(const cv::Mat& src, int code) {
+  if (code < 0) return src;
   cv::Mat out;
-  switch (image.format) {
-    case PixelFormat::kGray8:
-    case PixelFormat::kBgr:
-      out = src;  // imencode only reads
-      break;
-    case PixelFormat::kRgb:
-      cv::cvtColor(src, out, cv::COLOR_RGB2BGR);
-      break;
-    case PixelFormat::kRgba:
-      cv::cvtColor(src, out, cv::COLOR_RGBA2BGRA);
-      break;
-    case PixelFormat::kBgrx:
-      cv::cvtColor(src, out, cv::COLOR_BGRA2BGR);
-      break;
-  }
+  cv::cvtColor(src, out, code);
   return out;
 }
 
-}  // namespace
+}  // namespace detail
 
-int bytes_per_pixel(PixelFormat format) {
-  switch (format) {
-    case PixelFormat::kGray8:
-      return 1;
-    case PixelFormat::kRgb:
-    case PixelFormat::kBgr:
-      return 3;
-    case PixelFormat::kRgba:
-    case PixelFormat::kBgrx:
-      return 4;
-  }
-  throw InvalidArgument("pixel format: unknown value " + std::to_string(static_cast<int>(format)));
-}
+using detail::as_mat;
+using detail::size_str;
+
+int bytes_per_pixel(PixelFormat format) { return entry(format).bytes; }
 
 PixelFormat parse_pixel_format(const std::string& name) {
-  if (name == "GRAY8") return PixelFormat::kGray8;
-  if (name == "RGB") return PixelFormat::kRgb;
-  if (name == "BGR") return PixelFormat::kBgr;
-  if (name == "RGBA") return PixelFormat::kRgba;
-  if (name == "BGRx") return PixelFormat::kBgrx;
+  for (const PixelFormatEntry& e : kPixelFormats)
+    if (name == e.name) return e.format;
   throw InvalidArgument("pixel format: expected GRAY8, RGB, BGR, RGBA or BGRx, found \"" + name +
                         "\"");
 }
@@ -95,8 +109,12 @@ FitMode parse_fit_mode(const std::string& name) {
 }
 
 std::vector<std::uint8_t> encode_png(const ImageView& image) {
+  validate(image);
+  // imencode only reads: a view already in the encoder's order goes as is.
+  const cv::Mat encodable =
+      detail::converted(as_mat(image), detail::code_to(image.format, detail::Packed::kEncoded));
   std::vector<std::uint8_t> png;
-  if (!cv::imencode(".png", to_encodable(image), png)) {
+  if (!cv::imencode(".png", encodable, png)) {
     throw Error("PNG encoding failed for a " + std::to_string(image.width) + "x" +
                 std::to_string(image.height) + " image");
   }

@@ -14,36 +14,33 @@
 
 namespace higfa {
 
+using nlohmann::json;
+using ordered = nlohmann::ordered_json;
+
+// to_json(JsonType&, const Type&) for a record written member by member, each under its own
+// name, in the order listed (found by argument-dependent lookup, so in namespace higfa).
+#define HIGFA_JSON_MEMBERS(JsonType, Type, ...)                                 \
+  static void to_json(JsonType& nlohmann_json_j, const Type& nlohmann_json_t) { \
+    NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(NLOHMANN_JSON_TO, __VA_ARGS__))    \
+  }
+
+HIGFA_JSON_MEMBERS(json, ContourTransformParams, rotation_deg, scale, translate_x, translate_y,
+                   shear_deg, flip, elastic_alpha, elastic_sigma, edge_dropout, noise_seed)
+HIGFA_JSON_MEMBERS(json, FinalWeights, step, text_weight, contour_weight, classifier_weight,
+                   modulation_confidence, classifier_applied)
+HIGFA_JSON_MEMBERS(ordered, ContourRecord, width, height, blur_size, blur_sigma, low_threshold,
+                   high_threshold, auto_threshold, auto_sigma, l2_gradient, thinning)
+
+#undef HIGFA_JSON_MEMBERS
+
 namespace {
 
-using nlohmann::json;
-
-json transform_object(const ContourTransformParams& p) {
-  json j;
-  j["rotation_deg"] = p.rotation_deg;
-  j["scale"] = p.scale;
-  j["translate_x"] = p.translate_x;
-  j["translate_y"] = p.translate_y;
-  j["shear_deg"] = p.shear_deg;
-  j["flip"] = p.flip;
-  j["elastic_alpha"] = p.elastic_alpha;
-  j["elastic_sigma"] = p.elastic_sigma;
-  j["edge_dropout"] = p.edge_dropout;
-  j["noise_seed"] = p.noise_seed;
-  return j;
-}
+json transform_object(const ContourTransformParams& p) { return p; }
 
 json range_object(double lo, double hi) { return {{"lo", lo}, {"hi", hi}}; }
 
 json final_weights_object(const GuidanceRecord& g) {
-  if (!g.has_final_weights) return nullptr;
-  const FinalWeights& w = g.final_weights;
-  return {{"step", w.step},
-          {"text_weight", w.text_weight},
-          {"contour_weight", w.contour_weight},
-          {"classifier_weight", w.classifier_weight},
-          {"modulation_confidence", w.modulation_confidence},
-          {"classifier_applied", w.classifier_applied}};
+  return g.has_final_weights ? json(g.final_weights) : json(nullptr);
 }
 
 json guidance_object(const GuidanceRecord& g) {
@@ -78,8 +75,6 @@ json extra_object(const Provenance& p) {
           {"contour_used", p.contour_used},
           {"confidences", confidences}};
 }
-
-using ordered = nlohmann::ordered_json;
 
 ordered provenance_object(const Provenance& p) {
   ordered j;
@@ -141,20 +136,7 @@ ordered classification_object(const ClassificationRecord& c) {
   return j;
 }
 
-ordered contour_object(const ContourRecord& c) {
-  ordered j;
-  j["width"] = c.width;
-  j["height"] = c.height;
-  j["blur_size"] = c.blur_size;
-  j["blur_sigma"] = c.blur_sigma;
-  j["low_threshold"] = c.low_threshold;
-  j["high_threshold"] = c.high_threshold;
-  j["auto_threshold"] = c.auto_threshold;
-  j["auto_sigma"] = c.auto_sigma;
-  j["l2_gradient"] = c.l2_gradient;
-  j["thinning"] = c.thinning;
-  return j;
-}
+ordered contour_object(const ContourRecord& c) { return c; }
 
 }  // namespace
 

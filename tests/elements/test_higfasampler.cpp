@@ -350,6 +350,22 @@ TEST(HigfaSampler, LabelMetaTakesPrecedenceOverTheClassProperty) {
   unref_all(out);
 }
 
+// A generated frame fed back in is resampled as the class it was generated for, the rule every
+// element follows (gst_higfa_buffer_get_intended_label); its source still comes from the label.
+TEST(HigfaSampler, ProvenanceTakesPrecedenceOverTheLabelMeta) {
+  SamplerHarness t(make_sampler(1, 0));
+  GstBuffer* in = make_labelled_frame(0, "a", "img-0");
+  gst_buffer_add_higfa_provenance_meta(in, "img-0", 1, "b", 0, 1, "higfa", nullptr, nullptr, 0.5);
+  std::vector<GstBuffer*> out = t.run(in);
+  ASSERT_EQ(out.size(), 1u);
+  const GstHigfaProvenanceMeta* p = gst_buffer_get_higfa_provenance_meta(out[0]);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->class_id, 1);
+  EXPECT_STREQ(p->class_name, "b");
+  EXPECT_STREQ(p->source_id, "img-0");
+  unref_all(out);
+}
+
 TEST(HigfaSampler, FrameWithoutAnyLabelIsAnError) {
   SamplerHarness t(make_sampler(2, 0));
   std::vector<GstBuffer*> out = t.run(make_frame(0), GST_FLOW_ERROR);
