@@ -15,9 +15,18 @@
  * generated frame, the source id for a real one, else a running counter, with a suffix where taken.
  * Each file is renamed into place before its line is written, so the manifest never names a
  * missing file, even after an error; it is fsynced at EOS and at stop. An existing non-empty
- * manifest is an error unless #GstDatasetSink:overwrite (which removes the files it names first).
+ * manifest is an error unless #GstDatasetSink:overwrite (which removes the files it names first)
+ * or #GstDatasetSink:resume. With resume the run continues the folder an earlier, interrupted run
+ * of the same pipeline wrote: a partial last manifest line, lines whose file is missing, leftover
+ * temporaries and PNG files in class folders that no line names are removed (the element message
+ * `higfa-resume` lists them and the images kept); everything else is kept, no (source id, sample
+ * index) already in the manifest is written again, and a higfasampler upstream learns which
+ * samples to skip through the higfa-done-samples query. The sampler's settings are recorded in
+ * `<location>/run.json` on a fresh run; a resumed run with other settings is refused with an
+ * error naming the first difference.
  * Every #GstDatasetSink:progress-interval images an element message `higfa-progress` (count) is
- * posted; at EOS `higfa-dataset-written` (location, manifest, count, and "classes": an array of
+ * posted; at EOS `higfa-dataset-written` (location, manifest, count: images written by this run,
+ * kept: images a resume kept, already-written: frames not written again, and "classes": an array of
  * "higfa-class" structures with id, name and count, the per-class schema confidencefilter's
  * "higfa-filter-stats" shares).
  *
@@ -41,11 +50,13 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "gstdatasetsink.h"
+#include "gsthigfadonequery.h"
 #include "gsthigfameta.h"
 #include "gsthigfaprovenance.h"
 #include "gsthigfastats.h"
@@ -56,6 +67,7 @@ GST_DEBUG_CATEGORY_STATIC(gst_dataset_sink_debug);
 
 #define DEFAULT_PROP_LOCATION nullptr
 #define DEFAULT_PROP_OVERWRITE FALSE
+#define DEFAULT_PROP_RESUME FALSE
 #define DEFAULT_PROP_PROGRESS_INTERVAL 1
 
 enum {
@@ -64,6 +76,7 @@ enum {
   PROP_OVERWRITE,
   PROP_PROGRESS_INTERVAL,
   PROP_COUNT,
+  PROP_RESUME,
 };
 
 namespace {
@@ -71,6 +84,7 @@ namespace {
 struct Settings {
   std::string location;
   bool overwrite = DEFAULT_PROP_OVERWRITE;
+  bool resume = DEFAULT_PROP_RESUME;
   guint progress_interval = DEFAULT_PROP_PROGRESS_INTERVAL;
 };
 
@@ -84,6 +98,13 @@ struct State {
   std::map<std::string, gint> written_ids;  // a class id written with each class name
   GstVideoInfo info;
   bool have_info = false;
+  bool resume = false;
+  guint64 already_written = 0;  // frames not written: the manifest has them (resume)
+  // The run's settings, checked by higfa-done-samples queries from any thread; run_lock.
+  std::mutex run_lock;
+  std::unique_ptr<higfa::RunSettings> run;
+  std::string mismatch;        // a resumed run's settings differ: what differs
+  bool warned_change = false;  // a fresh run's settings changed on the way (warned once)
 };
 
 }  // namespace
@@ -107,6 +128,7 @@ State& state_of(GObject* object) { return *GST_DATASET_SINK(object)->state; }
 constexpr gsthigfa::Field<State> kFields[] = {
     gsthigfa::field<State, &State::settings, &Settings::location>(PROP_LOCATION),
     gsthigfa::field<State, &State::settings, &Settings::overwrite>(PROP_OVERWRITE),
+    gsthigfa::field<State, &State::settings, &Settings::resume>(PROP_RESUME),
     gsthigfa::field<State, &State::settings, &Settings::progress_interval>(PROP_PROGRESS_INTERVAL),
     gsthigfa::read_only<State, &State::count>(PROP_COUNT),
 };
@@ -122,6 +144,37 @@ static void gst_dataset_sink_set_property(GObject* object, guint prop_id, const 
   gsthigfa::set_property<State, kFields, state_of>(object, prop_id, value, pspec);
 }
 
+// A GstValueArray of the strings `items`.
+static void set_string_array(GstStructure* s, const char* field,
+                             const std::vector<std::string>& items) {
+  GValue array = G_VALUE_INIT;
+  gst_value_array_init(&array, static_cast<guint>(items.size()));
+  for (const std::string& item : items) {
+    GValue v = G_VALUE_INIT;
+    g_value_init(&v, G_TYPE_STRING);
+    g_value_set_string(&v, item.c_str());
+    gst_value_array_append_and_take_value(&array, &v);
+  }
+  gst_structure_take_value(s, field, &array);
+}
+
+// "higfa-resume": location, kept (images in the manifest), truncated-line (a partial last line
+// was removed), dropped-lines (paths of lines whose file was missing) and discarded (files
+// removed: temporaries and PNG files no line named).
+static void post_resumed(GstDatasetSink* self) {
+  const State& st = *self->state;
+  const higfa::ResumeReport& r = st.writer->resume_report();
+  GST_INFO_OBJECT(self, "resuming %s: %zu images kept, %zu lines dropped, %zu files discarded%s",
+                  st.location.c_str(), r.kept, r.dropped_lines.size(), r.discarded.size(),
+                  r.truncated_line ? ", a partial last line removed" : "");
+  GstStructure* s = gst_structure_new(
+      "higfa-resume", "location", G_TYPE_STRING, st.location.c_str(), "kept", G_TYPE_UINT64,
+      static_cast<guint64>(r.kept), "truncated-line", G_TYPE_BOOLEAN, r.truncated_line, nullptr);
+  set_string_array(s, "dropped-lines", r.dropped_lines);
+  set_string_array(s, "discarded", r.discarded);
+  gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
+}
+
 static gboolean gst_dataset_sink_start(GstBaseSink* sink) {
   GstDatasetSink* self = GST_DATASET_SINK(sink);
   State& st = *self->state;
@@ -133,20 +186,33 @@ static gboolean gst_dataset_sink_start(GstBaseSink* sink) {
   }
   st.have_info = false;
   st.written_ids.clear();
+  st.already_written = 0;
   if (s.location.empty()) {
     GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
                       ("No output directory: set the location property."), ("location is NULL"));
     return FALSE;
   }
+  const higfa::DatasetOpen mode = s.resume      ? higfa::DatasetOpen::kResume
+                                  : s.overwrite ? higfa::DatasetOpen::kOverwrite
+                                                : higfa::DatasetOpen::kNew;
   try {
-    st.writer = std::make_unique<higfa::DatasetWriter>(s.location, s.overwrite);
+    st.writer = std::make_unique<higfa::DatasetWriter>(s.location, mode);
+    std::lock_guard<std::mutex> lock(st.run_lock);
+    st.run =
+        std::make_unique<higfa::RunSettings>(s.location, s.resume, st.writer->resume_report().kept);
+    st.mismatch.clear();
+    st.warned_change = false;
   } catch (const std::exception& e) {
+    st.writer.reset();
     GST_ELEMENT_ERROR(self, RESOURCE, OPEN_WRITE,
-                      ("Cannot write the dataset to \"%s\": %s", s.location.c_str(), e.what()),
-                      ("higfa::DatasetWriter: %s", e.what()));
+                      ("Cannot %s the dataset in \"%s\": %s", s.resume ? "resume" : "write",
+                       s.location.c_str(), e.what()),
+                      ("higfa::DatasetWriter / higfa::RunSettings: %s", e.what()));
     return FALSE;
   }
   st.location = s.location;
+  st.resume = s.resume;
+  if (s.resume) post_resumed(self);
   return TRUE;
 }
 
@@ -170,8 +236,13 @@ static bool close_writer(GstDatasetSink* self) {
 static gboolean gst_dataset_sink_stop(GstBaseSink* sink) {
   GstDatasetSink* self = GST_DATASET_SINK(sink);
   const bool ok = close_writer(self);
-  self->state->writer.reset();
-  self->state->have_info = false;
+  State& st = *self->state;
+  {
+    std::lock_guard<std::mutex> lock(st.run_lock);
+    st.writer.reset();
+    st.run.reset();
+  }
+  st.have_info = false;
   return ok;
 }
 
@@ -226,6 +297,22 @@ static GstFlowReturn gst_dataset_sink_render(GstBaseSink* sink, GstBuffer* buf) 
                       ("buffer %" GST_PTR_FORMAT, static_cast<void*>(buf)));
     return GST_FLOW_ERROR;
   }
+  std::string mismatch;
+  {
+    std::lock_guard<std::mutex> lock(st.run_lock);
+    mismatch = st.mismatch;
+  }
+  if (!mismatch.empty()) {
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("resume: %s", mismatch.c_str()),
+                      ("a frame arrived after a refused higfa-done-samples query"));
+    return GST_FLOW_ERROR;
+  }
+  if (st.resume && st.writer->has(record.source_id, record.sample_index)) {
+    GST_DEBUG_OBJECT(self, "%s sample %" G_GINT64_FORMAT " is in the manifest already: not written",
+                     record.source_id.c_str(), record.sample_index);
+    st.already_written++;
+    return GST_FLOW_OK;
+  }
   {
     gsthigfa::MappedFrame frame(&st.info, buf, GST_MAP_READ);
     if (!frame.ok()) {
@@ -272,9 +359,48 @@ static void post_totals(GstDatasetSink* self) {
   GstStructure* s =
       gst_structure_new("higfa-dataset-written", "location", G_TYPE_STRING, st.location.c_str(),
                         "manifest", G_TYPE_STRING, st.writer->manifest_path().c_str(), "count",
-                        G_TYPE_UINT64, static_cast<guint64>(st.writer->count()), nullptr);
+                        G_TYPE_UINT64, static_cast<guint64>(st.writer->count()), "kept",
+                        G_TYPE_UINT64, static_cast<guint64>(st.writer->resume_report().kept),
+                        "already-written", G_TYPE_UINT64, st.already_written, nullptr);
   gsthigfa::set_class_stats(s, std::move(classes));
   gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
+}
+
+// Answers a higfa-done-samples query: the settings are checked against the run's (recorded by
+// the first query of a fresh run), and the done samples are those the manifest kept at start.
+static gboolean gst_dataset_sink_answer_done(GstDatasetSink* self, GstQuery* query) {
+  State& st = *self->state;
+  std::string settings, source_id;
+  if (!gst_higfa_done_query_parse(query, &settings, &source_id, nullptr)) return FALSE;
+  std::lock_guard<std::mutex> lock(st.run_lock);
+  if (!st.writer || !st.run) return FALSE;
+  std::string difference;
+  try {
+    difference = st.run->check(settings);
+  } catch (const std::exception& e) {
+    difference = std::string("the settings cannot be recorded: ") + e.what();
+  }
+  if (!difference.empty() && st.run->resumed()) {
+    st.mismatch = difference;
+  } else if (!difference.empty() && !st.warned_change) {
+    st.warned_change = true;
+    GST_ELEMENT_WARNING(self, RESOURCE, SETTINGS,
+                        ("The sampler's settings changed during the run (%s): a resumed run of "
+                         "\"%s\" will refuse them.",
+                         difference.c_str(), st.location.c_str()),
+                        ("higfa::RunSettings::check"));
+  }
+  std::vector<guint> done;
+  for (const std::uint32_t i : st.writer->resume_report().done.sample_indices(source_id))
+    done.push_back(i);
+  gst_higfa_done_query_set_answer(query, done, st.mismatch);
+  return TRUE;
+}
+
+static gboolean gst_dataset_sink_query(GstBaseSink* sink, GstQuery* query) {
+  if (gst_higfa_done_query_parse(query, nullptr, nullptr, nullptr))
+    return gst_dataset_sink_answer_done(GST_DATASET_SINK(sink), query);
+  return GST_BASE_SINK_CLASS(gst_dataset_sink_parent_class)->query(sink, query);
 }
 
 static gboolean gst_dataset_sink_event(GstBaseSink* sink, GstEvent* event) {
@@ -305,6 +431,14 @@ static void install_properties(GObjectClass* gobject_class) {
                            "TRUE: replace an existing non-empty manifest.jsonl, removing the "
                            "files it lists; FALSE: refuse to start on one",
                            DEFAULT_PROP_OVERWRITE, ready));
+  g_object_class_install_property(
+      gobject_class, PROP_RESUME,
+      g_param_spec_boolean("resume", "Resume",
+                           "TRUE: continue the dataset an interrupted run of the same pipeline "
+                           "wrote in location (a new one if there is none), keeping what is on "
+                           "disk and in the manifest and refusing other sampler settings; wins "
+                           "over overwrite. FALSE: see overwrite",
+                           DEFAULT_PROP_RESUME, ready));
   g_object_class_install_property(
       gobject_class, PROP_PROGRESS_INTERVAL,
       g_param_spec_uint("progress-interval", "Progress interval",
@@ -338,6 +472,7 @@ static void gst_dataset_sink_class_init(GstDatasetSinkClass* klass) {
   basesink_class->set_caps = GST_DEBUG_FUNCPTR(gst_dataset_sink_set_caps);
   basesink_class->render = GST_DEBUG_FUNCPTR(gst_dataset_sink_render);
   basesink_class->event = GST_DEBUG_FUNCPTR(gst_dataset_sink_event);
+  basesink_class->query = GST_DEBUG_FUNCPTR(gst_dataset_sink_query);
 
   GST_DEBUG_CATEGORY_INIT(gst_dataset_sink_debug, "datasetsink", 0, "higfa labelled dataset sink");
 }

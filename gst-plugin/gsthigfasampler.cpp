@@ -20,6 +20,10 @@
  * together, across frames; outputs keep the input order, and a sample is the same whatever it
  * was batched with; the latency query reports the wait. EOS, a caps or segment change and a drain
  * query sample what is held; a flush or a stop cancels sampling between two steps and discards it.
+ * Before it queues a frame it asks downstream which of the frame's samples are written already
+ * (the higfa-done-samples query, answered by a datasetsink with resume=true) and generates only
+ * the others (#GstHigfaSampler:already-written counts those left out); a sink that continues a
+ * run with other settings makes that an error naming the difference.
  *
  * ## Example launch line
  * |[
@@ -51,6 +55,7 @@
 
 #include "gsthigfameta.h"
 #include "gsthigfaprovenance.h"
+#include "gsthigfasamplerresume.h"
 #include "gsthigfasamplersettings.h"
 #include "gsthigfautil.h"
 
@@ -74,8 +79,9 @@ struct QueuedFrame {
   GstHigfaSamplerSettings settings;
   higfa::SamplerOptions options;
   Label label;
-  guint sampled = 0;  // samples 0 .. sampled - 1 are drawn
-  guint handed = 0;   // outputs handed out
+  std::vector<guint> todo;  // the sample indices to generate: those not written already
+  guint sampled = 0;        // samples todo[0 .. sampled - 1] are drawn
+  guint handed = 0;         // outputs handed out
 
   QueuedFrame() = default;
   ~QueuedFrame() {
@@ -83,7 +89,7 @@ struct QueuedFrame {
   }
   QueuedFrame(const QueuedFrame&) = delete;
   QueuedFrame& operator=(const QueuedFrame&) = delete;
-  guint samples_left() const { return settings.samples_per_image - sampled; }
+  guint samples_left() const { return static_cast<guint>(todo.size()) - sampled; }
 };
 using FramePtr = std::shared_ptr<QueuedFrame>;
 
@@ -110,6 +116,8 @@ struct State {
   std::atomic<guint64> processed{0};
   std::atomic<guint64> generated{0};
   std::atomic<guint64> skipped{0};
+  std::atomic<guint64> already_written{0};
+  GstHigfaSamplerResume resume;
   // An input frame's duration from the caps, for latency queries; GST_CLOCK_TIME_NONE: unknown.
   std::atomic<GstClockTime> frame_duration{GST_CLOCK_TIME_NONE};
   // Streaming-thread state.
@@ -179,6 +187,9 @@ static void gst_higfa_sampler_get_property(GObject* object, guint prop_id, GValu
       return;
     case PROP_SKIPPED:
       g_value_set_uint64(value, st->skipped.load());
+      return;
+    case PROP_ALREADY_WRITTEN:
+      g_value_set_uint64(value, st->already_written.load());
       return;
     default:
       break;
@@ -272,7 +283,8 @@ static gboolean gst_higfa_sampler_start(GstBaseTransform* trans) {
     st->out_channels = m.image.channels;
   }
   st->cancel = false;
-  st->processed = st->generated = st->skipped = 0;
+  st->processed = st->generated = st->skipped = st->already_written = 0;
+  st->resume = {};
   st->have_caps = false;
   st->out_offset = st->inputs = 0;
   clear_queue(st);
@@ -544,6 +556,15 @@ static GstFlowReturn gst_higfa_sampler_queue_frame(GstHigfaSampler* self, GstBuf
     case LabelResult::kOk:
       break;
   }
+  guint done = 0;
+  if (!gst_higfa_sampler_resume_indices(self, &st->resume, frame->settings, frame->label.source_id,
+                                        &frame->todo, &done))
+    return GST_FLOW_ERROR;
+  st->already_written += done;
+  if (frame->todo.empty()) {  // a resumed run wrote all of them
+    st->processed++;
+    return GST_BASE_TRANSFORM_FLOW_DROPPED;
+  }
   st->queue.push_back(std::move(frame));
   return GST_FLOW_OK;
 }
@@ -626,7 +647,7 @@ static GstFlowReturn gst_higfa_sampler_sample_batch(GstHigfaSampler* self, const
     in.class_name = frame->label.class_name;
     in.source_id = frame->label.source_id;
     in.base_seed = frame->settings.seed;
-    for (guint k = 0; k < count; ++k) in.sample_indices.push_back(frame->sampled + k);
+    for (guint k = 0; k < count; ++k) in.sample_indices.push_back(frame->todo[frame->sampled + k]);
     inputs.push_back(std::move(in));
   }
   const QueuedFrame& front = *plan.front().first;
@@ -727,7 +748,7 @@ static GstFlowReturn gst_higfa_sampler_write_output(GstHigfaSampler* self, GstBu
     return GST_FLOW_ERROR;
   }
   gst_higfa_sampler_set_timing(self, *p.frame, p.sample.index, out);
-  if (++p.frame->handed == p.frame->settings.samples_per_image) st->completing++;
+  if (++p.frame->handed == p.frame->todo.size()) st->completing++;
   GST_LOG_OBJECT(self, "sample %u of %s: %" GST_PTR_FORMAT, p.sample.index, label.source_id.c_str(),
                  static_cast<gpointer>(out));
   *outbuf = out;

@@ -351,6 +351,10 @@ static void install_output_properties(GObjectClass* gobject_class) {
   gsthigfa::install_counter(gobject_class, PROP_SKIPPED, "skipped", "Skipped",
                             "Input frames dropped for want of a label since start "
                             "(missing-label=skip; count; read-only)");
+  gsthigfa::install_counter(gobject_class, PROP_ALREADY_WRITTEN, "already-written",
+                            "Already written",
+                            "Samples not generated since start because a resumed datasetsink "
+                            "downstream has them already (count; read-only)");
 }
 
 static void install_sampler_properties(GObjectClass* gobject_class) {

@@ -92,6 +92,7 @@ enum {
   PROP_ELASTIC_ALPHA,
   PROP_ELASTIC_SIGMA,
   PROP_EDGE_DROPOUT,
+  PROP_ALREADY_WRITTEN,
 };
 
 /// Everything the writable properties set; guarded by the element's object lock and copied once

@@ -7,12 +7,17 @@
 Loads pipelines/augment-dataset.txt (or --pipeline), substitutes its placeholders
 (${DATA} ${BUNDLE} ${OUT} ${STEPS} ${SAMPLES} ${FRAMES}), runs it with the plugin built in
 <build-dir>/gst-plugin, prints progress (images done / total, images per second) from the
-datasetsink's "higfa-progress" messages, and at the end says where it wrote and how many images
-the confidence filter kept and dropped (its "higfa-filter-stats" message), and writes
-<out>/contact_sheet.png: per source image, the source and its kept outputs.
+datasetsink's "higfa-progress" messages, and at the end says what the dataset source read and
+skipped, by reason (its "higfa-dataset-summary"), where it wrote, how many images the confidence
+filter kept and dropped (its "higfa-filter-stats" message), and writes <out>/contact_sheet.png:
+per source image, the source and its kept outputs.
+
+--resume continues an interrupted run in --out (datasetsink resume=true): what it wrote is kept,
+a partially written file is discarded, and only the missing samples are generated; other
+settings than the interrupted run's are refused. It wins over --overwrite.
 
 Usage: /usr/bin/python3 tools/augment.py [--data DIR] [--bundle DIR] [--out DIR] [--samples N]
-                                         [--steps N] [--overwrite] [--pipeline FILE]
+                                         [--steps N] [--overwrite | --resume] [--pipeline FILE]
 """
 import argparse
 import json
@@ -37,6 +42,9 @@ def parse_args():
     ap.add_argument("--frames", type=int, default=8, help="frames of a stream source (${FRAMES})")
     ap.add_argument("--overwrite", action="store_true",
                     help="replace an earlier run's output in --out")
+    ap.add_argument("--resume", action="store_true",
+                    help="continue an interrupted run in --out, generating only what is missing "
+                         "(wins over --overwrite)")
     ap.add_argument("--build-dir", default=os.environ.get("BUILD_DIR", os.path.join(REPO, "build")))
     return ap.parse_args()
 
@@ -106,8 +114,38 @@ def filter_counts(structure):
     return (kept if ok else 0), (dropped if ok2 else 0), per_class
 
 
-def run(Gst, description, overwrite):
-    """Runs the pipeline with progress; returns (sinks, filter stats structure or None)."""
+def describe_summary(s):
+    """One line of a higfa-dataset-summary structure: read, skipped by reason, not images."""
+    reasons = ("not-an-image", "unsupported-format", "too-large", "corrupt", "unreadable",
+               "duplicate")
+    counts = [(r, s.get_value(r) or 0) for r in reasons]
+    by_reason = ", ".join("%s %d" % (r, n) for r, n in counts if n)
+    hidden = s.get_value("hidden") or 0
+    return "read %d of %d files, skipped %d%s%s" % (
+        s.get_value("read"), s.get_value("files"), s.get_value("skipped"),
+        " (%s)" % by_reason if by_reason else "",
+        ", %d hidden files ignored" % hidden if hidden else "")
+
+
+def describe_resume(s):
+    """One line of a datasetsink higfa-resume structure."""
+    parts = ["kept %d images" % s.get_value("kept")]
+    if s.get_value("truncated-line"):
+        parts.append("removed a partial last manifest line")
+    dropped = list(s.get_value("dropped-lines") or [])
+    if dropped:
+        parts.append("dropped %d lines whose file is missing" % len(dropped))
+    discarded = list(s.get_value("discarded") or [])
+    shown = ", ".join(discarded[:5]) + (", ..." if len(discarded) > 5 else "")
+    parts.append("discarded %d unfinished files%s" % (len(discarded),
+                                                       " (%s)" % shown if discarded else ""))
+    return "augment: resuming %s: %s" % (s.get_value("location"), ", ".join(parts))
+
+
+def run(Gst, description, overwrite, resume=False):
+    """Runs the pipeline with progress; returns (sink locations, filter stats structure or None,
+    per source (count, skipped, summary structure or None), a dict of what the samplers and a
+    resume did)."""
     try:
         pipeline = Gst.parse_launch(description)
     except Exception as e:  # GLib.Error: a missing element or a syntax error
@@ -116,7 +154,8 @@ def run(Gst, description, overwrite):
     sinks = elements(pipeline, "datasetsink")
     for s in sinks:
         s.set_property("progress-interval", 1)
-        s.set_property("overwrite", overwrite)
+        s.set_property("overwrite", overwrite and not resume)
+        s.set_property("resume", resume)
     srcs = elements(pipeline, "datasetsrc")
     samplers = elements(pipeline, "higfasampler")
     filters = elements(pipeline, "confidencefilter")
@@ -124,6 +163,8 @@ def run(Gst, description, overwrite):
     # Sources list their dataset on the way to PAUSED; a failure posts the error read below.
     pipeline.set_state(Gst.State.PAUSED)
     per_image = samplers[0].get_property("samples-per-image") if samplers else 1
+    kept_before = 0  # images a resume kept: done before this run started
+    summaries = {}
 
     def total():  # what the sources will deliver: listed images less the unreadable ones
         return per_image * sum(s.get_property("count") - s.get_property("skipped") for s in srcs)
@@ -139,14 +180,14 @@ def run(Gst, description, overwrite):
         kept, dropped, _ = filter_counts(filters[0].get_property("stats") if filters else None)
         rejected_linked = bool(filters) and filters[0].get_static_pad("reject_src") is not None \
             and filters[0].get_static_pad("reject_src").is_linked()
-        done = written + (0 if rejected_linked else dropped)
+        done = kept_before + written + (0 if rejected_linked else dropped)
         if msg is None:
             progress.show(done, total(), kept, dropped)
             continue
         if msg.type == Gst.MessageType.ERROR:
             err, debug = msg.parse_error()
             pipeline.set_state(Gst.State.NULL)
-            hint = ("\n  (run again with --overwrite to replace it)"
+            hint = ("\n  (run again with --overwrite to replace it, or --resume to continue it)"
                     if "exists and is not empty" in err.message else "")
             sys.exit("\naugment: error from %s: %s\n  %s%s"
                      % (msg.src.get_name(), err.message, debug, hint))
@@ -159,6 +200,12 @@ def run(Gst, description, overwrite):
             s = msg.get_structure()
             if s.get_name() == "higfa-filter-stats":
                 stats = s.copy()
+            elif s.get_name() == "higfa-dataset-summary":
+                summaries[msg.src.get_name()] = s.copy()
+            elif s.get_name() == "higfa-resume":
+                if msg.src is sinks[0]:
+                    kept_before = s.get_value("kept")
+                sys.stdout.write(describe_resume(s) + "\n")
             elif s.get_name() == "higfa-progress":
                 progress.show(done, total(), kept, dropped)
             continue
@@ -169,9 +216,13 @@ def run(Gst, description, overwrite):
     # In the order the description names them: the first is the main output.
     locations = sorted((s.get_property("location") for s in sinks),
                        key=lambda loc: (description.find("location=" + loc), loc))
-    sources = [(s.get_property("count"), s.get_property("skipped")) for s in srcs]
+    sources = [(s.get_property("count"), s.get_property("skipped"),
+                summaries.get(s.get_name()) or s.get_property("summary")) for s in srcs]
+    sampled = {"generated": sum(s.get_property("generated") for s in samplers),
+               "already-written": sum(s.get_property("already-written") for s in samplers),
+               "samplers": len(samplers), "resume": resume}
     pipeline.set_state(Gst.State.NULL)
-    return locations, stats, sources
+    return locations, stats, sources, sampled
 
 
 def class_dir_name(name):
@@ -275,10 +326,17 @@ def main():
     print("augment: running %s" % os.path.relpath(args.pipeline, REPO))
     print("  gst-launch-1.0 " + description)
     os.makedirs(args.out, exist_ok=True)
-    locations, stats, sources = run(Gst, description, args.overwrite)
-    for count, skipped in sources:
-        print("augment: read %d source images%s" % (
-            count - skipped, ", skipped %d unreadable files" % skipped if skipped else ""))
+    locations, stats, sources, sampled = run(Gst, description, args.overwrite, args.resume)
+    for count, skipped, summary in sources:
+        if summary is not None:
+            print("augment: dataset source: " + describe_summary(summary))
+        else:
+            print("augment: read %d source images%s" % (
+                count - skipped, ", skipped %d unreadable files" % skipped if skipped else ""))
+    if sampled["samplers"]:
+        print("augment: generated %d samples%s" % (
+            sampled["generated"], ", %d already written were not generated again"
+            % sampled["already-written"] if sampled["resume"] else ""))
 
     kept, dropped, per_class = filter_counts(stats)
     for loc in locations:

@@ -9,15 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <utility>
 
+#include "file_io.h"
 #include "record_json.h"
 
 namespace fs = std::filesystem;
@@ -25,47 +24,12 @@ namespace fs = std::filesystem;
 namespace higfa {
 namespace {
 
-constexpr const char* kManifestName = "manifest.jsonl";
+using detail::errno_text;
+using detail::fsync_path;
+using detail::safe_relative;
+using detail::write_all;
 
-std::string errno_text() { return std::strerror(errno); }
-
-// Writes all of `data` to `fd`, retrying on short writes and EINTR.
-void write_all(int fd, const void* data, std::size_t size, const std::string& what) {
-  const auto* p = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t n = ::write(fd, p, size);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      throw Error(what + ": write failed: " + errno_text());
-    }
-    p += n;
-    size -= static_cast<std::size_t>(n);
-  }
-}
-
-void fsync_path(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) {
-    throw Error(path + ": cannot be opened for fsync: " + errno_text());
-  }
-  const int rc = ::fsync(fd);
-  const std::string err = errno_text();
-  ::close(fd);
-  if (rc != 0) {
-    throw Error(path + ": fsync failed: " + err);
-  }
-}
-
-// A relative manifest path that stays inside the output directory, or "" if it does not.
-fs::path safe_relative(const std::string& rel) {
-  const fs::path p = fs::path(rel).lexically_normal();
-  if (rel.empty() || p.is_absolute() || p.empty() || *p.begin() == "..") {
-    return {};
-  }
-  return p;
-}
+constexpr const char* kManifestName = kManifestFileName;
 
 }  // namespace
 
@@ -78,6 +42,8 @@ struct DatasetWriter::Impl {
   std::map<std::string, std::size_t> class_counts;
   std::set<std::string> used;  // "<class dir>/<id>" taken in this run
   std::set<std::string> dirs;  // class directories written to
+  ResumeReport resumed;        // what a resume kept
+  DoneSamples written;         // (source id, sample index) written by this writer
 
   void remove_listed_files();
   std::string unique_id(const std::string& dir, const std::string& base);
@@ -120,26 +86,14 @@ std::string DatasetWriter::Impl::unique_id(const std::string& dir, const std::st
 
 void DatasetWriter::Impl::put_file(const fs::path& final_path,
                                    const std::vector<std::uint8_t>& png) {
-  const fs::path tmp = final_path.parent_path() / ("." + final_path.filename().string() + ".tmp");
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    throw Error(tmp.string() + ": cannot be created: " + errno_text());
-  }
-  try {
-    write_all(fd, png.data(), png.size(), tmp.string());
-  } catch (...) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
-  if (::close(fd) != 0 || ::rename(tmp.c_str(), final_path.c_str()) != 0) {
-    const std::string err = errno_text();
-    ::unlink(tmp.c_str());
-    throw Error(final_path.string() + ": cannot be put in place: " + err);
-  }
+  // Not fsynced here: close() syncs the directories, and a resume checks every file it keeps.
+  detail::put_file(final_path.string(), png.data(), png.size(), /*durable=*/false);
 }
 
 DatasetWriter::DatasetWriter(const std::string& out_dir, bool overwrite)
+    : DatasetWriter(out_dir, overwrite ? DatasetOpen::kOverwrite : DatasetOpen::kNew) {}
+
+DatasetWriter::DatasetWriter(const std::string& out_dir, DatasetOpen mode)
     : impl_(std::make_unique<Impl>()) {
   if (out_dir.empty()) {
     throw InvalidArgument("the output directory is not set");
@@ -151,17 +105,24 @@ DatasetWriter::DatasetWriter(const std::string& out_dir, bool overwrite)
   if (ec || !fs::is_directory(impl_->out_dir)) {
     throw Error(out_dir + ": cannot create the output directory: " + ec.message());
   }
-  const bool non_empty =
-      fs::exists(impl_->manifest_path, ec) && fs::file_size(impl_->manifest_path, ec) > 0;
-  if (non_empty && !overwrite) {
-    throw Error(impl_->manifest_path +
-                " exists and is not empty; choose another directory or allow overwriting");
+  int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+  if (mode == DatasetOpen::kResume) {
+    impl_->resumed = resume_dataset(out_dir);
+    impl_->counter = impl_->resumed.kept_without_source;
+  } else {
+    const bool non_empty =
+        fs::exists(impl_->manifest_path, ec) && fs::file_size(impl_->manifest_path, ec) > 0;
+    if (non_empty && mode != DatasetOpen::kOverwrite) {
+      throw Error(impl_->manifest_path +
+                  " exists and is not empty; choose another directory, allow overwriting, or "
+                  "resume it");
+    }
+    if (non_empty) {
+      impl_->remove_listed_files();
+    }
+    flags |= O_TRUNC;
   }
-  if (non_empty) {
-    impl_->remove_listed_files();
-  }
-  impl_->manifest_fd = ::open(impl_->manifest_path.c_str(),
-                              O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  impl_->manifest_fd = ::open(impl_->manifest_path.c_str(), flags, 0644);
   if (impl_->manifest_fd < 0) {
     throw Error(impl_->manifest_path + ": cannot be opened for writing: " + errno_text());
   }
@@ -235,6 +196,7 @@ WrittenImage DatasetWriter::write(const ImageView& image, const DatasetRecord& r
   }
   ++s.count;
   ++s.class_counts[record.class_name];
+  s.written.add(record.source_id, record.sample_index);
   return w;
 }
 
@@ -256,6 +218,13 @@ void DatasetWriter::close() {
   }
   fsync_path(s.out_dir.string(), O_RDONLY | O_DIRECTORY);
 }
+
+bool DatasetWriter::has(const std::string& source_id, std::int64_t sample_index) const {
+  return impl_->resumed.done.contains(source_id, sample_index) ||
+         impl_->written.contains(source_id, sample_index);
+}
+
+const ResumeReport& DatasetWriter::resume_report() const { return impl_->resumed; }
 
 std::size_t DatasetWriter::count() const { return impl_->count; }
 

@@ -3,10 +3,13 @@
 // The bundle manifest (design §5): parsing and validation, and its process-wide cache.
 #include <higfa/error.h>
 #include <higfa/manifest.h>
+#include <higfa/seed.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -291,7 +294,41 @@ json parse_manifest_file(const std::string& path) {
   }
 }
 
+// `hash` continued over `name`, the bytes and the size of the file `path`, NUL-separated.
+std::uint64_t hash_file(std::uint64_t hash, const std::string& name, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ModelLoadError(path + ": cannot be opened to fingerprint the bundle");
+  hash = fnv1a64_update(hash, name.c_str(), name.size() + 1);
+  std::vector<char> buf(1 << 20);
+  std::uint64_t size = 0;
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    hash = fnv1a64_update(hash, buf.data(), n);
+    size += n;
+  }
+  if (in.bad()) throw ModelLoadError(path + ": cannot be read to fingerprint the bundle");
+  const std::string tail = std::string(1, '\0') + std::to_string(size);
+  return fnv1a64_update(hash, tail.c_str(), tail.size() + 1);
+}
+
 }  // namespace
+
+std::string bundle_fingerprint(const std::string& dir) {
+  const std::string path = join_path(dir, "manifest.json");
+  const json root = parse_manifest_file(path);
+  if (!root.is_object() || !root.contains("files") || !root["files"].is_object())
+    throw ModelLoadError(path + ": expected a JSON object with a \"files\" object");
+  std::map<std::string, std::string> files = {{"manifest.json", path}};
+  for (const auto& [key, value] : root["files"].items()) {
+    if (value.is_string()) files["files." + key] = join_path(dir, value.get<std::string>());
+  }
+  std::uint64_t hash = fnv1a64("");
+  for (const auto& [name, file] : files) hash = hash_file(hash, name, file);
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
+}
 
 BundleManifest load_manifest(const std::string& dir) {
   const std::string path = join_path(dir, "manifest.json");

@@ -12,13 +12,17 @@ std::uint64_t splitmix64(std::uint64_t x) {
   return z ^ (z >> 31);
 }
 
-std::uint64_t fnv1a64(const std::string& bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : bytes) {
-    h ^= static_cast<std::uint64_t>(static_cast<unsigned char>(c));
-    h *= 0x100000001b3ULL;
+std::uint64_t fnv1a64_update(std::uint64_t hash, const void* data, std::size_t size) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < size; ++i) {
+    hash ^= static_cast<std::uint64_t>(p[i]);
+    hash *= 0x100000001b3ULL;
   }
-  return h;
+  return hash;
+}
+
+std::uint64_t fnv1a64(const std::string& bytes) {
+  return fnv1a64_update(0xcbf29ce484222325ULL, bytes.data(), bytes.size());
 }
 
 std::uint64_t derive_seed(std::uint64_t base_seed, const std::string& source_id,

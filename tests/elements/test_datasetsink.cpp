@@ -253,3 +253,112 @@ TEST(DatasetSink, WritesPaddedColourFramesWithoutTheirPadding) {
 }
 
 }  // namespace
+
+// A higfa-done-samples query (the wire format of gsthigfadonequery.h) sent to the sink.
+struct DoneAnswer {
+  bool answered = false;
+  std::vector<guint> done;
+  std::string mismatch;
+};
+
+DoneAnswer ask_done(GstHarness* h, const std::string& settings, const char* source_id,
+                    guint samples) {
+  GstQuery* q = gst_query_new_custom(
+      GST_QUERY_CUSTOM, gst_structure_new("higfa-done-samples", "settings", G_TYPE_STRING,
+                                          settings.c_str(), "source-id", G_TYPE_STRING, source_id,
+                                          "samples", G_TYPE_UINT, samples, nullptr));
+  DoneAnswer a;
+  a.answered = gst_pad_peer_query(h->srcpad, q);
+  const GstStructure* s = gst_query_get_structure(q);
+  if (const GValue* done = gst_structure_get_value(s, "done")) {
+    for (guint i = 0; i < gst_value_array_get_size(done); ++i)
+      a.done.push_back(g_value_get_uint(gst_value_array_get_value(done, i)));
+  }
+  if (const gchar* m = gst_structure_get_string(s, "mismatch")) a.mismatch = m;
+  gst_query_unref(q);
+  return a;
+}
+
+GstElement* new_resuming_sink(const std::string& location) {
+  GstElement* sink = new_sink(location, true);  // resume wins over overwrite
+  g_object_set(sink, "resume", TRUE, nullptr);
+  return sink;
+}
+
+constexpr const char* kSettings = R"({"num-inference-steps": 2, "seed": 0})";
+
+TEST(DatasetSink, ResumeKeepsTheDatasetAndAnswersWhichSamplesAreDone) {
+  TempDir tmp;
+  {
+    GstHarness* h = harness(new_sink(tmp / "out"));
+    EXPECT_TRUE(ask_done(h, kSettings, "Coat/50022", 4).done.empty());
+    ASSERT_EQ(gst_harness_push(h, generated_frame(1, "Coat", "Coat/50022", 0)), GST_FLOW_OK);
+    ASSERT_EQ(gst_harness_push(h, generated_frame(2, "Coat", "Coat/50022", 2)), GST_FLOW_OK);
+    gst_harness_teardown(h);  // no EOS: as if the run had stopped here
+  }
+  EXPECT_TRUE(fs::exists(tmp / "out/run.json"));
+  write_text(tmp / "out/Coat/Coat_50022-s3.png", "renamed into place, never recorded");
+  write_text(tmp / "out/Coat/.Coat_50022-s1.png.tmp", "partial");
+  GstElement* sink = new_resuming_sink(tmp / "out");
+  BusCapture bus(sink);
+  GstHarness* h = harness(sink);
+  const auto resumed = bus.element_messages("higfa-resume");
+  ASSERT_EQ(resumed.size(), 1u);
+  guint64 kept = 0;
+  gst_structure_get_uint64(resumed[0], "kept", &kept);
+  EXPECT_EQ(kept, 2u);
+  EXPECT_EQ(gst_value_array_get_size(gst_structure_get_value(resumed[0], "discarded")), 2u);
+  gst_structure_free(resumed[0]);
+  EXPECT_FALSE(fs::exists(tmp / "out/Coat/Coat_50022-s3.png"));
+
+  const DoneAnswer a = ask_done(h, kSettings, "Coat/50022", 4);
+  EXPECT_TRUE(a.answered);
+  EXPECT_EQ(a.done, (std::vector<guint>{0, 2}));
+  EXPECT_EQ(a.mismatch, "");
+  EXPECT_TRUE(ask_done(h, kSettings, "Coat/50043", 4).done.empty());
+  // A sample the manifest has is not written again; a missing one is.
+  ASSERT_EQ(gst_harness_push(h, generated_frame(1, "Coat", "Coat/50022", 0)), GST_FLOW_OK);
+  ASSERT_EQ(gst_harness_push(h, generated_frame(3, "Coat", "Coat/50022", 1)), GST_FLOW_OK);
+  ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_eos()));
+  guint64 written = 0;
+  g_object_get(sink, "count", &written, nullptr);
+  EXPECT_EQ(written, 1u);
+  const auto lines = manifest_lines(tmp / "out");
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[2]["path"], "Coat/Coat_50022-s1.png");
+  EXPECT_TRUE(higfa::check_manifest(tmp / "out").empty());
+  gst_harness_teardown(h);
+}
+
+TEST(DatasetSink, ResumeWithOtherSettingsIsRefusedNamingTheDifference) {
+  TempDir tmp;
+  {
+    GstHarness* h = harness(new_sink(tmp / "out"));
+    ask_done(h, kSettings, "Coat/50022", 4);
+    ASSERT_EQ(gst_harness_push(h, generated_frame(1, "Coat", "Coat/50022", 0)), GST_FLOW_OK);
+    gst_harness_teardown(h);
+  }
+  GstElement* sink = new_resuming_sink(tmp / "out");
+  BusCapture bus(sink);
+  GstHarness* h = harness(sink);
+  const DoneAnswer a = ask_done(h, R"({"num-inference-steps": 3, "seed": 0})", "Coat/50022", 4);
+  EXPECT_EQ(a.mismatch, "num-inference-steps was 2 in " + (tmp / "out/run.json") + ", now 3");
+  // A frame after the refusal is an error, and nothing is written.
+  EXPECT_EQ(gst_harness_push(h, generated_frame(2, "Coat", "Coat/50022", 1)), GST_FLOW_ERROR);
+  const auto errors = bus.texts(GST_MESSAGE_ERROR);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("resume: num-inference-steps was 2"), std::string::npos) << errors[0];
+  EXPECT_EQ(manifest_lines(tmp / "out").size(), 1u);
+  gst_harness_teardown(h);
+}
+
+TEST(DatasetSink, ResumeOfANewDirectoryIsAFreshRun) {
+  TempDir tmp;
+  GstHarness* h = harness(new_resuming_sink(tmp / "new"));
+  EXPECT_TRUE(ask_done(h, kSettings, "Coat/50022", 4).done.empty());
+  ASSERT_EQ(gst_harness_push(h, generated_frame(1, "Coat", "Coat/50022", 0)), GST_FLOW_OK);
+  ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_eos()));
+  EXPECT_EQ(manifest_lines(tmp / "new").size(), 1u);
+  EXPECT_TRUE(fs::exists(tmp / "new/run.json"));
+  gst_harness_teardown(h);
+}

@@ -729,4 +729,97 @@ TEST(HigfaSampler, RestartsAfterAStateCycle) {
   unref_all(out);
 }
 
+// What a resumed datasetsink downstream would answer to higfa-done-samples queries, put on the
+// harness's sink pad in front of its own query function; records what it was asked.
+struct DoneResponder {
+  std::vector<guint> done;
+  std::string mismatch;
+  std::vector<std::string> asked_ids;
+  nlohmann::json settings;
+  GstPadQueryFunction harness_query = nullptr;
+
+  void install(GstHarness* h) {
+    harness_query = GST_PAD_QUERYFUNC(h->sinkpad);
+    g_object_set_data(G_OBJECT(h->sinkpad), "done-responder", this);
+    gst_pad_set_query_function(h->sinkpad, answer);
+  }
+
+  static gboolean answer(GstPad* pad, GstObject* parent, GstQuery* query) {
+    auto* self = static_cast<DoneResponder*>(g_object_get_data(G_OBJECT(pad), "done-responder"));
+    const GstStructure* s =
+        GST_QUERY_TYPE(query) == GST_QUERY_CUSTOM ? gst_query_get_structure(query) : nullptr;
+    if (s == nullptr || !gst_structure_has_name(s, "higfa-done-samples"))
+      return self->harness_query(pad, parent, query);
+    self->asked_ids.push_back(gst_structure_get_string(s, "source-id"));
+    self->settings = nlohmann::json::parse(gst_structure_get_string(s, "settings"));
+    GstStructure* w = gst_query_writable_structure(query);
+    GValue array = G_VALUE_INIT;
+    gst_value_array_init(&array, 0);
+    for (const guint i : self->done) {
+      GValue v = G_VALUE_INIT;
+      g_value_init(&v, G_TYPE_UINT);
+      g_value_set_uint(&v, i);
+      gst_value_array_append_and_take_value(&array, &v);
+    }
+    gst_structure_take_value(w, "done", &array);
+    gst_structure_set(w, "mismatch", G_TYPE_STRING, self->mismatch.c_str(), nullptr);
+    return TRUE;
+  }
+};
+
+TEST(HigfaSampler, GeneratesOnlyTheSamplesDownstreamHasNotWritten) {
+  SamplerHarness t(make_sampler(4, 7));
+  DoneResponder responder;
+  responder.done = {0, 2};
+  responder.install(t.h);
+  std::vector<GstBuffer*> out = t.run(make_labelled_frame(0, "b", "img-0"));
+  ASSERT_EQ(out.size(), 2u);
+  for (guint k = 0; k < 2; ++k) {
+    const GstHigfaProvenanceMeta* p = gst_buffer_get_higfa_provenance_meta(out[k]);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->sample_index, k == 0 ? 1u : 3u);
+    EXPECT_EQ(p->seed, higfa::derive_seed(7, "img-0", p->sample_index));  // as if never stopped
+  }
+  unref_all(out);
+  EXPECT_EQ(responder.asked_ids, (std::vector<std::string>{"img-0"}));
+  EXPECT_EQ(get_counter(t.element, "generated"), 2u);
+  EXPECT_EQ(get_counter(t.element, "already-written"), 2u);
+  EXPECT_EQ(get_counter(t.element, "processed"), 1u);
+  // A frame with every sample written is dropped, and counts as processed.
+  responder.done = {0, 1, 2, 3};
+  EXPECT_TRUE(t.run(make_labelled_frame(1, "b", "img-1")).empty());
+  EXPECT_EQ(get_counter(t.element, "already-written"), 6u);
+  EXPECT_EQ(get_counter(t.element, "processed"), 2u);
+}
+
+// The settings sent are those that change what is generated, with the bundle's fingerprint.
+TEST(HigfaSampler, ReportsTheSettingsThatChangeTheOutputsDownstream) {
+  SamplerHarness t(make_sampler(2, 5));
+  DoneResponder responder;
+  responder.install(t.h);
+  std::vector<GstBuffer*> out = t.run(make_labelled_frame(0, "b", "img-0"));
+  unref_all(out);
+  const nlohmann::json& s = responder.settings;
+  EXPECT_EQ(s.at("num-inference-steps"), 4);
+  EXPECT_EQ(s.at("samples-per-image"), 2);
+  EXPECT_EQ(s.at("seed"), 5);
+  EXPECT_EQ(s.at("guidance"), "higfa");
+  EXPECT_EQ(s.at("bundle"), kTinyBundle);
+  EXPECT_EQ(s.at("bundle-fingerprint").get<std::string>().size(), 16u);
+  for (const char* name : {"device", "threads", "batch-size", "missing-label", "name", "qos"})
+    EXPECT_FALSE(s.contains(name)) << name;
+}
+
+TEST(HigfaSampler, ASettingsMismatchDownstreamIsAnErrorNamingIt) {
+  SamplerHarness t(make_sampler(2, 0));
+  DoneResponder responder;
+  responder.mismatch = "seed was 1 in out/run.json, now 0";
+  responder.install(t.h);
+  std::vector<GstBuffer*> out = t.run(make_labelled_frame(0, "b", "img-0"), GST_FLOW_ERROR);
+  EXPECT_TRUE(out.empty());
+  const std::string error = pop_error(t.bus);
+  EXPECT_NE(error.find("resume: seed was 1 in out/run.json, now 0"), std::string::npos) << error;
+  EXPECT_EQ(get_counter(t.element, "generated"), 0u);
+}
+
 }  // namespace

@@ -3,7 +3,6 @@
 // Fuzz target: a model bundle's manifest.json through load_manifest, reached through a file.
 #include <higfa/bundle.h>
 #include <higfa/error.h>
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -11,17 +10,16 @@
 #include <fstream>
 #include <string>
 
+#include "../lib/temp_dir.h"
+
 namespace {
 
 // One bundle directory per process, its manifest rewritten for every input.
 const std::string& bundle_dir() {
-  static const std::string dir = [] {
-    char tmpl[] = "/tmp/higfa-fuzz-bundle-XXXXXX";
-    const char* made = ::mkdtemp(tmpl);
-    if (made == nullptr) std::abort();
-    return std::string(made);
-  }();
-  return dir;
+  // Destroyed, so removed, when the process exits normally (a replay returning from main,
+  // libFuzzer's exit() at the end of a run).
+  static const higfa_test::TempDir dir("higfa-fuzz-bundle-");
+  return dir.path();
 }
 
 }  // namespace

@@ -7,7 +7,6 @@
 #include <higfa/error.h>
 #include <higfa/image_header.h>
 #include <higfa/sample_id.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -20,6 +19,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 
@@ -40,22 +41,7 @@ std::vector<std::string> labels_of(const std::vector<higfa::DatasetEntry>& entri
   return out;
 }
 
-// A fresh temporary directory, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "higfa-dataset-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using higfa_test::TempDir;
 
 std::vector<nlohmann::json> read_manifest(const std::string& dir) {
   std::ifstream in(dir + "/manifest.jsonl");

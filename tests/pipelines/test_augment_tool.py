@@ -39,6 +39,10 @@ class AugmentTool(unittest.TestCase):
         self.assertIn("wrote ", r.stdout)
         self.assertIn(self.out, r.stdout)
         self.assertRegex(r.stdout, r"kept \d+ and dropped \d+ of %d images" % SOURCES)
+        # datasetsrc's summary: every file of data/samples read (its README.md is at the top).
+        self.assertIn("dataset source: read %d of %d files, skipped 0" % (SOURCES, SOURCES),
+                      r.stdout)
+        self.assertIn("generated %d samples" % SOURCES, r.stdout)
 
     def test_manifest_names_exactly_the_kept_files(self):
         with open(os.path.join(self.out, "manifest.jsonl"), encoding="utf-8") as f:
@@ -62,6 +66,21 @@ class AugmentTool(unittest.TestCase):
         r = augment(self.out)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("--overwrite", r.stderr)
+        self.assertIn("--resume", r.stderr)
+
+    def test_summary_line_names_each_skip_reason(self):
+        import gi
+        gi.require_version("Gst", "1.0")
+        from gi.repository import Gst
+        Gst.init(None)
+        sys.path.insert(0, os.path.join(REPO, "tools"))
+        import augment as tool
+        s = Gst.Structure.from_string(
+            "higfa-dataset-summary, files=(guint64)9, read=(guint64)5, skipped=(guint64)3, "
+            "not-an-image=(guint64)1, unsupported-format=(guint64)0, too-large=(guint64)2, "
+            "corrupt=(guint64)0, unreadable=(guint64)0, duplicate=(guint64)0, hidden=(guint64)1")[0]
+        self.assertEqual(tool.describe_summary(s), "read 5 of 9 files, skipped 3 "
+                         "(not-an-image 1, too-large 2), 1 hidden files ignored")
 
 
 if __name__ == "__main__":

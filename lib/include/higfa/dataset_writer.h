@@ -3,6 +3,7 @@
 // Writes a labelled dataset: out/<class dir>/<id>.png plus one manifest.jsonl line per image.
 #pragma once
 
+#include <higfa/dataset_resume.h>
 #include <higfa/image_view.h>
 #include <higfa/provenance.h>
 
@@ -30,6 +31,13 @@ struct WrittenImage {
   std::string path;  ///< relative to the output directory: "<class dir>/<id>.png"
 };
 
+/// How a DatasetWriter treats an output directory that already holds a manifest.
+enum class DatasetOpen {
+  kNew,        ///< an existing non-empty manifest is an Error
+  kOverwrite,  ///< the files an existing manifest names are removed, then it is truncated
+  kResume,     ///< the directory is repaired with resume_dataset() and appended to
+};
+
 /// Writes images and their manifest so that manifest.jsonl never names a file that is not on disk:
 /// each PNG is written to a hidden temporary file and renamed into place, and only then is its
 /// line appended (one write(2) per line, so a line is never left half-written by an error).
@@ -45,6 +53,12 @@ class DatasetWriter {
   /// manifest is an Error unless `overwrite`; with `overwrite` the files it names are removed
   /// first (and nothing else), then it is truncated.
   DatasetWriter(const std::string& out_dir, bool overwrite);
+  /// Opens `out_dir` as `mode` says. With kNew and kOverwrite a run.json beside the manifest is
+  /// an earlier run's and is left to RunSettings. With kResume what resume_dataset() reports is
+  /// kept in resume_report(), the running counter continues after the kept images without a
+  /// source id, and the kept images' ids are taken. Throws what resume_dataset() throws, and
+  /// Error as the other constructor does.
+  DatasetWriter(const std::string& out_dir, DatasetOpen mode);
   /// Closes without throwing (errors are lost: call close() to see them).
   ~DatasetWriter();
   DatasetWriter(const DatasetWriter&) = delete;
@@ -67,7 +81,15 @@ class DatasetWriter {
   /// Throws Error on failure.
   void close();
 
-  /// Images written so far.
+  /// True if the manifest has the image (`source_id`, `sample_index`): kept at a resume, or
+  /// written by this writer. Always false for an empty source id.
+  bool has(const std::string& source_id, std::int64_t sample_index) const;
+
+  /// What opening with DatasetOpen::kResume kept and discarded (empty for the other modes).
+  /// Not changed by write(), so it may be read from another thread while images are written.
+  const ResumeReport& resume_report() const;
+
+  /// Images written so far (by this writer: the kept ones of a resume do not count).
   std::size_t count() const;
   /// Images written so far, by class name.
   const std::map<std::string, std::size_t>& class_counts() const;

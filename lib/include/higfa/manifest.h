@@ -44,6 +44,13 @@ struct BundleManifest {
 /// was found.
 BundleManifest load_manifest(const std::string& dir);
 
+/// A fingerprint of the bundle in `dir` for telling two bundles apart (a resumed run checks it):
+/// 16 hex digits of the FNV-1a 64-bit hash over manifest.json and every file its "files" object
+/// names, each as its name, its size and its bytes, in name order. Any edit, retraining or
+/// re-export changes it; where the directory is does not. Reads every byte of those files once.
+/// Throws ModelLoadError naming a file that cannot be read, or a manifest without "files".
+std::string bundle_fingerprint(const std::string& dir);
+
 /// The manifest of `dir`, parsed once per process while anyone holds it: a bundle loaded with
 /// ModelBundle::shared() holds its manifest, so a class-name lookup beside it parses nothing.
 /// The key is the canonical directory. Thread-safe. Throws what load_manifest() throws.
