@@ -78,13 +78,15 @@ gboolean provenance_meta_init(GstMeta *meta, gpointer, GstBuffer *) {
   m->n_confidences = 0;
   m->confidence_steps = nullptr;
   m->confidences = nullptr;
+  m->prompt_index = -1;
+  m->prompt = nullptr;
   return TRUE;
 }
 
 void provenance_meta_free(GstMeta *meta, GstBuffer *) {
   auto *m = reinterpret_cast<GstHigfaProvenanceMeta *>(meta);
   for (gchar **field : {&m->source_id, &m->class_name, &m->mode, &m->guidance.scheduler,
-                        &m->guidance.classifier_grad, &m->bundle, &m->bundle_name})
+                        &m->guidance.classifier_grad, &m->bundle, &m->bundle_name, &m->prompt})
     g_clear_pointer(field, g_free);
   g_clear_pointer(&m->confidence_steps, g_free);
   g_clear_pointer(&m->confidences, g_free);
@@ -101,6 +103,7 @@ gboolean provenance_meta_transform(GstBuffer *dest, GstMeta *meta, GstBuffer *, 
                                        m->contour_used);
   gst_higfa_provenance_meta_set_confidences(copy, m->n_confidences, m->confidence_steps,
                                             m->confidences);
+  gst_higfa_provenance_meta_set_prompt(copy, m->prompt_index, m->prompt);
   return TRUE;
 }
 
@@ -267,6 +270,14 @@ GstHigfaProvenanceMeta *gst_buffer_add_higfa_provenance_meta(
   }
   meta->final_confidence = final_confidence;
   return meta;
+}
+
+void gst_higfa_provenance_meta_set_prompt(GstHigfaProvenanceMeta *meta, gint prompt_index,
+                                          const gchar *prompt) {
+  g_return_if_fail(meta != nullptr);
+  meta->prompt_index = prompt_index;
+  g_free(meta->prompt);
+  meta->prompt = g_strdup(prompt);
 }
 
 void gst_higfa_provenance_meta_set_bundle(GstHigfaProvenanceMeta *meta, const gchar *bundle,

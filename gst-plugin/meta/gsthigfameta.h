@@ -293,6 +293,8 @@ struct _GstHigfaGuidanceParams {
  * @n_confidences: number of entries of @confidence_steps and @confidences
  * @confidence_steps: (array length=n_confidences): the steps where p_y of x̂0 was measured
  * @confidences: (array length=n_confidences): p_y of x̂0 at those steps, 0..1
+ * @prompt_index: text bundles: the index of the sample's prompt in its class's set; -1: none
+ * @prompt: (nullable): the prompt's text
  *
  * Untagged: survives every transform. Strings and arrays are owned by the meta; read the arrays
  * with gst_higfa_provenance_meta_get_confidences().
@@ -315,6 +317,8 @@ struct _GstHigfaProvenanceMeta {
   guint n_confidences;
   gint *confidence_steps;
   gdouble *confidences;
+  gint prompt_index;
+  gchar *prompt;
 };
 
 GST_HIGFA_API GType gst_higfa_provenance_meta_api_get_type(void);
@@ -360,6 +364,15 @@ GST_HIGFA_API GstHigfaProvenanceMeta *gst_buffer_add_higfa_provenance_meta(
     GstBuffer *buffer, const gchar *source_id, gint class_id, const gchar *class_name,
     guint sample_index, guint64 seed, const gchar *mode, const GstHigfaTransformParams *transform,
     const GstHigfaGuidanceParams *guidance, gdouble final_confidence);
+
+/**
+ * gst_higfa_provenance_meta_set_prompt:
+ * @meta: a provenance meta
+ * @prompt_index: the index of the prompt in its class's set; -1: none
+ * @prompt: (nullable): the prompt's text; copied
+ */
+GST_HIGFA_API void gst_higfa_provenance_meta_set_prompt(GstHigfaProvenanceMeta *meta,
+                                                        gint prompt_index, const gchar *prompt);
 
 /**
  * gst_higfa_provenance_meta_set_bundle:

@@ -135,6 +135,8 @@ GstHigfaProvenanceMeta* gst_higfa_buffer_add_provenance(GstBuffer* buffer,
   }
   gst_higfa_provenance_meta_set_confidences(meta, static_cast<guint>(steps.size()), steps.data(),
                                             confidences.data());
+  if (p.prompt_index >= 0)
+    gst_higfa_provenance_meta_set_prompt(meta, p.prompt_index, p.prompt.c_str());
   return meta;
 }
 
@@ -154,6 +156,8 @@ higfa::Provenance gst_higfa_provenance_meta_to_record(const GstHigfaProvenanceMe
   p.contour_used = m->contour_used != FALSE;
   for (guint i = 0; i < m->n_confidences; ++i)
     p.confidences.emplace_back(m->confidence_steps[i], m->confidences[i]);
+  p.prompt_index = m->prompt_index;
+  p.prompt = str(m->prompt);
   return p;
 }
 

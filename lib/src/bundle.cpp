@@ -46,6 +46,13 @@ struct LoadedBundle {
   torch::Device device = torch::kCPU;
   std::shared_ptr<const ScriptModule> denoiser;  // null when loaded with BundleParts::kClassifier
   std::shared_ptr<const ScriptModule> classifier;
+  // Latent bundles (with the denoiser): the autoencoder.
+  std::shared_ptr<const ScriptModule> vae_encoder;
+  std::shared_ptr<const ScriptModule> vae_decoder;
+  // Text bundles (with the denoiser): the prompt table, on the device.
+  at::Tensor prompt_embeddings;              // [P, L, D]
+  at::Tensor unconditional;                  // [L, D]
+  std::vector<std::int64_t> prompt_offsets;  // first row of each class's prompts; K + 1 entries
 };
 
 std::string error_text(const std::exception& e) {
@@ -96,22 +103,118 @@ void check_output(const at::Tensor& out, const std::vector<std::int64_t>& expect
   }
 }
 
-std::string denoiser_signature(const ImageSpec& s, const std::string& b) {
-  const std::string hw = std::to_string(s.height) + ", " + std::to_string(s.width);
-  return "x_t [" + b + ", " + std::to_string(s.channels) + ", " + hw + "], t [" + b + "], cond [" +
-         b + "], contour [" + b + ", 1, " + hw + "], contour_scale [" + b + "]";
+std::string shape_str(const std::string& b, const std::vector<std::int64_t>& rest) {
+  std::string out = "[" + b;
+  for (std::int64_t d : rest) out += ", " + std::to_string(d);
+  return out + "]";
+}
+
+std::string denoiser_signature(const BundleManifest& m, const std::string& b) {
+  const ImageSpec& s = m.image;
+  const std::string cond =
+      m.text_conditioned()
+          ? "encoder_hidden_states " + shape_str(b, {m.text.sequence_length, m.text.embedding_dim})
+          : "cond [" + b + "]";
+  return "sample " + shape_str(b, m.sample_shape()) + ", t [" + b + "], " + cond + ", control " +
+         shape_str(b, {m.control_channels, s.height, s.width}) + ", control_scale [" + b + "]";
+}
+
+// The unconditional condition of a batch of `b`: the null class, or the unconditional prompt.
+at::Tensor unconditional_cond(const LoadedBundle& impl, std::int64_t b) {
+  const BundleManifest& m = *impl.manifest;
+  if (m.text_conditioned()) return impl.unconditional.unsqueeze(0).expand({b, -1, -1}).contiguous();
+  return at::full({b}, m.null_class, at::TensorOptions().dtype(at::kLong).device(impl.device));
+}
+
+std::vector<std::int64_t> with_batch(std::int64_t b, const std::vector<std::int64_t>& shape) {
+  std::vector<std::int64_t> out{b};
+  out.insert(out.end(), shape.begin(), shape.end());
+  return out;
 }
 
 void probe_denoiser(const LoadedBundle& impl) {
   const auto f32 = at::TensorOptions().dtype(at::kFloat).device(impl.device);
   const auto i64 = at::TensorOptions().dtype(at::kLong).device(impl.device);
-  const ImageSpec& d = impl.manifest->image;
-  const auto eps =
-      run<ModelLoadError>(*impl.denoiser, denoiser_signature(d, "1"),
-                          {at::zeros({1, d.channels, d.height, d.width}, f32), at::zeros({1}, i64),
-                           at::full({1}, impl.manifest->null_class, i64),
-                           at::zeros({1, 1, d.height, d.width}, f32), at::zeros({1}, f32)});
-  check_output(eps, {1, d.channels, d.height, d.width}, impl.denoiser->path);
+  const BundleManifest& m = *impl.manifest;
+  const ImageSpec& d = m.image;
+  const std::vector<std::int64_t> shape = with_batch(1, m.sample_shape());
+  const auto eps = run<ModelLoadError>(
+      *impl.denoiser, denoiser_signature(m, "1"),
+      {at::zeros(shape, f32), at::zeros({1}, i64), unconditional_cond(impl, 1),
+       at::zeros({1, m.control_channels, d.height, d.width}, f32), at::zeros({1}, f32)});
+  check_output(eps, shape, impl.denoiser->path);
+}
+
+// The autoencoder maps [1, C, H, W] to [1, Cz, H/f, W/f] and back.
+void probe_autoencoder(const LoadedBundle& impl) {
+  const auto f32 = at::TensorOptions().dtype(at::kFloat).device(impl.device);
+  const BundleManifest& m = *impl.manifest;
+  const ImageSpec& d = m.image;
+  const std::vector<std::int64_t> image = {1, d.channels, d.height, d.width};
+  const std::vector<std::int64_t> latent = with_batch(1, m.sample_shape());
+  const auto mean =
+      run<ModelLoadError>(*impl.vae_encoder, "x " + shape_str("1", {d.channels, d.height, d.width}),
+                          {at::zeros(image, f32)});
+  check_output(mean, latent, impl.vae_encoder->path);
+  const auto x = run<ModelLoadError>(*impl.vae_decoder, "u " + shape_str("1", m.sample_shape()),
+                                     {at::zeros(latent, f32)});
+  check_output(x, image, impl.vae_decoder->path);
+}
+
+at::Tensor prompt_buffer(const ScriptModule& table, const char* name) {
+  try {
+    return table.module.attr(name).toTensor();
+  } catch (const std::exception& e) {
+    throw ModelLoadError(table.path + ": expected a tensor attribute \"" + name +
+                         "\" (docs/bundles.md, the prompt table): " + error_text(e));
+  }
+}
+
+void expect_buffer(const at::Tensor& t, const std::vector<std::int64_t>& shape,
+                   at::ScalarType dtype, const std::string& what) {
+  if (!t.sizes().equals(shape) || t.scalar_type() != dtype) {
+    throw ModelLoadError(what + ": expected " + dims_str(shape) + " " + c10::toString(dtype) +
+                         ", found " + dims_str(t.sizes()) + " " + c10::toString(t.scalar_type()));
+  }
+}
+
+// The prompt table: embeddings [P, L, D] with the manifest's P_c, L and D, counts [K], the
+// unconditional embedding [L, D]; float32 and finite.
+void load_prompt_table(LoadedBundle& impl) {
+  const BundleManifest& m = *impl.manifest;
+  const auto table = load_module(join_path(impl.directory, m.prompts_file), torch::kCPU);
+  const std::string& path = table->path;
+  const std::int64_t l = m.text.sequence_length, d = m.text.embedding_dim;
+  std::int64_t total = 0;
+  impl.prompt_offsets = {0};
+  for (const auto& prompts : m.text.prompts) {
+    total += static_cast<std::int64_t>(prompts.size());
+    impl.prompt_offsets.push_back(total);
+  }
+  const at::Tensor counts = prompt_buffer(*table, "counts");
+  expect_buffer(counts, {m.num_classes}, at::kLong, path + ": \"counts\"");
+  for (int c = 0; c < m.num_classes; ++c) {
+    const std::int64_t n = counts[c].item<std::int64_t>();
+    const auto want = static_cast<std::int64_t>(m.text.prompts[static_cast<std::size_t>(c)].size());
+    if (n != want) {
+      throw ModelLoadError(path + ": \"counts\"[" + std::to_string(c) + "] (class \"" +
+                           m.class_names[static_cast<std::size_t>(c)] + "\"): expected " +
+                           std::to_string(want) + " prompts (text.prompts), found " +
+                           std::to_string(n));
+    }
+  }
+  const at::Tensor embeddings = prompt_buffer(*table, "embeddings");
+  expect_buffer(
+      embeddings, {total, l, d}, at::kFloat,
+      path + ": \"embeddings\" [P, L, D] (L, D: text.sequence_length, text.embedding_dim)");
+  const at::Tensor unconditional = prompt_buffer(*table, "unconditional");
+  expect_buffer(unconditional, {l, d}, at::kFloat, path + ": \"unconditional\" [L, D]");
+  if (!at::isfinite(embeddings).all().item<bool>() ||
+      !at::isfinite(unconditional).all().item<bool>()) {
+    throw ModelLoadError(path + ": the prompt embeddings are not finite (NaN or Inf)");
+  }
+  impl.prompt_embeddings = embeddings.to(impl.device).contiguous();
+  impl.unconditional = unconditional.to(impl.device).contiguous();
 }
 
 void probe_classifier(const LoadedBundle& impl) {
@@ -131,13 +234,20 @@ void load_parts(LoadedBundle& impl, BundleParts parts) {
   const bool load_denoiser = parts == BundleParts::kAll && !impl.denoiser;
   const bool load_classifier = !impl.classifier;
   const BundleManifest& m = *impl.manifest;
-  if (load_denoiser)
+  if (load_denoiser) {
     impl.denoiser = load_module(join_path(impl.directory, m.denoiser_file), impl.device);
+    if (m.latent) {
+      impl.vae_encoder = load_module(join_path(impl.directory, m.vae_encoder_file), impl.device);
+      impl.vae_decoder = load_module(join_path(impl.directory, m.vae_decoder_file), impl.device);
+    }
+    if (m.text_conditioned()) load_prompt_table(impl);
+  }
   if (load_classifier)
     impl.classifier = load_module(join_path(impl.directory, m.classifier_file), impl.device);
   c10::NoGradGuard no_grad;
   SingleThreadScope single_thread;  // no OpenMP pool left on the loading thread
   if (load_denoiser) probe_denoiser(impl);
+  if (load_denoiser && m.latent) probe_autoencoder(impl);
   if (load_classifier) probe_classifier(impl);
   log(LogLevel::kInfo, "loaded model bundle \"" + m.name + "\" from " + impl.directory + " on " +
                            impl.device.str() + (impl.denoiser ? "" : " (classifier only)"));
@@ -257,15 +367,25 @@ torch::Tensor ModelBundle::denoise(const torch::Tensor& x_t, const torch::Tensor
     throw Error(impl_->directory +
                 ": denoise() on a bundle loaded without its denoiser (BundleParts::kClassifier)");
   }
-  const ImageSpec& d = impl_->manifest->image;
+  const BundleManifest& m = *impl_->manifest;
+  const ImageSpec& d = m.image;
   const std::int64_t b = x_t.defined() && x_t.dim() > 0 ? x_t.size(0) : 0;
-  check_input(x_t, "denoise x_t", {b, d.channels, d.height, d.width}, at::kFloat);
+  check_input(x_t, "denoise sample", with_batch(b, m.sample_shape()), at::kFloat);
   check_input(t, "denoise t", {b}, at::kLong);
-  check_input(cond, "denoise cond", {b}, at::kLong);
-  check_input(contour, "denoise contour", {b, 1, d.height, d.width}, at::kFloat);
-  check_input(contour_scale, "denoise contour_scale", {b}, at::kFloat);
-  const auto out = run<Error>(*impl_->denoiser, denoiser_signature(d, std::to_string(b)),
-                              {x_t, t, cond, contour, contour_scale});
+  if (m.text_conditioned())
+    check_input(cond, "denoise encoder_hidden_states",
+                {b, m.text.sequence_length, m.text.embedding_dim}, at::kFloat);
+  else
+    check_input(cond, "denoise cond", {b}, at::kLong);
+  // A one-channel edge map is repeated into the control's channels.
+  const torch::Tensor control =
+      contour.defined() && contour.dim() == 4 && contour.size(1) == 1 && m.control_channels > 1
+          ? contour.expand({-1, m.control_channels, -1, -1})
+          : contour;
+  check_input(control, "denoise control", {b, m.control_channels, d.height, d.width}, at::kFloat);
+  check_input(contour_scale, "denoise control_scale", {b}, at::kFloat);
+  const auto out = run<Error>(*impl_->denoiser, denoiser_signature(m, std::to_string(b)),
+                              {x_t, t, cond, control, contour_scale});
   if (!out.sizes().equals(x_t.sizes())) {
     throw Error(impl_->denoiser->path + ": expected output " + dims_str(x_t.sizes()) + ", found " +
                 dims_str(out.sizes()));
@@ -273,11 +393,66 @@ torch::Tensor ModelBundle::denoise(const torch::Tensor& x_t, const torch::Tensor
   return out;
 }
 
+torch::Tensor ModelBundle::unconditional(std::int64_t batch) const {
+  return unconditional_cond(*impl_, batch);
+}
+
+int ModelBundle::prompt_count(int class_id) const {
+  const BundleManifest& m = *impl_->manifest;
+  if (!m.text_conditioned()) return 0;
+  if (class_id < 0 || class_id >= m.num_classes)
+    throw InvalidArgument("prompt_count: class id " + std::to_string(class_id) + " out of range");
+  return static_cast<int>(m.text.prompts[static_cast<std::size_t>(class_id)].size());
+}
+
+torch::Tensor ModelBundle::prompt_embedding(int class_id, int index) const {
+  const int n = prompt_count(class_id);
+  if (index < 0 || index >= n) {
+    throw InvalidArgument("prompt_embedding: class " + std::to_string(class_id) + " has " +
+                          std::to_string(n) + " prompts, asked for index " + std::to_string(index));
+  }
+  if (!impl_->prompt_embeddings.defined())
+    throw Error(impl_->directory + ": prompt_embedding() on a bundle loaded without its denoiser");
+  return impl_
+      ->prompt_embeddings[impl_->prompt_offsets[static_cast<std::size_t>(class_id)] + index];
+}
+
+torch::Tensor ModelBundle::encode(const torch::Tensor& x) const {
+  const BundleManifest& m = *impl_->manifest;
+  if (!m.latent) return x;
+  if (!impl_->vae_encoder) throw Error(impl_->directory + ": encode() without the autoencoder");
+  const ImageSpec& d = m.image;
+  const std::int64_t b = x.defined() && x.dim() > 0 ? x.size(0) : 0;
+  check_input(x, "encode x", {b, d.channels, d.height, d.width}, at::kFloat);
+  const auto mean = run<Error>(*impl_->vae_encoder, "x [" + std::to_string(b) + ", ...]", {x});
+  check_input(mean, "vae_encoder output", with_batch(b, m.sample_shape()), at::kFloat);
+  return mean * m.autoencoder.scaling_factor;
+}
+
+torch::Tensor ModelBundle::decode(const torch::Tensor& z) const {
+  const BundleManifest& m = *impl_->manifest;
+  if (!m.latent) return z;
+  if (!impl_->vae_decoder) throw Error(impl_->directory + ": decode() without the autoencoder");
+  const ImageSpec& d = m.image;
+  const std::int64_t b = z.defined() && z.dim() > 0 ? z.size(0) : 0;
+  check_input(z, "decode z", with_batch(b, m.sample_shape()), at::kFloat);
+  const auto x = run<Error>(*impl_->vae_decoder, "u [" + std::to_string(b) + ", ...]",
+                            {z / m.autoencoder.scaling_factor});
+  check_input(x, "vae_decoder output", {b, d.channels, d.height, d.width}, at::kFloat);
+  return x;
+}
+
 torch::Tensor ModelBundle::classify(const torch::Tensor& x) const {
   const ImageSpec& c = impl_->manifest->classifier;
   const std::int64_t b = x.defined() && x.dim() > 0 ? x.size(0) : 0;
   check_input(x, "classify x", {b, c.channels, c.height, c.width}, at::kFloat);
-  const auto out = run<Error>(*impl_->classifier, "x " + dims_str(x.sizes()), {x});
+  torch::Tensor in = x;
+  if (!c.mean.empty()) {  // classifier.mean / std: the last step of the preprocessing
+    const auto f32 = at::TensorOptions().dtype(at::kFloat).device(x.device());
+    const std::vector<std::int64_t> per_channel{1, c.channels, 1, 1};
+    in = (x - at::tensor(c.mean, f32).view(per_channel)) / at::tensor(c.std, f32).view(per_channel);
+  }
+  const auto out = run<Error>(*impl_->classifier, "x " + dims_str(x.sizes()), {in});
   const int k = impl_->manifest->num_classes;
   if (!out.sizes().equals({b, k})) {
     throw Error(impl_->classifier->path + ": expected output [" + std::to_string(b) + ", " +

@@ -97,7 +97,9 @@ torch::Tensor clip_grad_norm_per_sample(const torch::Tensor& g, double max_norm)
 }
 
 // Approximate guidance gradient: with x̂0 = (x_t − sqrt(1−ᾱ)·ε̂)/sqrt(ᾱ), treating ε̂ as constant
-// gives ∂x̂0/∂x_t = 1/sqrt(ᾱ), so ∇_{x_t} log p_y ≈ ∇_{x̂0} log p_y / sqrt(ᾱ) (design §4.4).
+// gives ∂x̂0/∂x_t = 1/sqrt(ᾱ), so ∇_{x_t} log p_y ≈ ∇_{x̂0} log p_y / sqrt(ᾱ) (design §4.4). For a
+// latent bundle x̂0 is a latent and p_y is read on its decoded image: the gradient goes through
+// the decoder and the classifier, never the denoiser.
 ClassifierGradient approx_classifier_gradient(const ModelBundle& bundle, const torch::Tensor& x0,
                                               const torch::Tensor& labels, double alpha_prod) {
   if (!(alpha_prod > 0.0 && alpha_prod <= 1.0)) {
@@ -106,7 +108,7 @@ ClassifierGradient approx_classifier_gradient(const ModelBundle& bundle, const t
   }
   c10::AutoGradMode enable_grad(true);
   const torch::Tensor leaf = x0.detach().requires_grad_(true);
-  const torch::Tensor log_p = class_log_probability(bundle, leaf, labels);
+  const torch::Tensor log_p = class_log_probability(bundle, bundle.decode(leaf), labels);
   const torch::Tensor grad = torch::autograd::grad({log_p.sum()}, {leaf})[0];
   return {grad.detach() / std::sqrt(alpha_prod), log_p.detach().exp().cpu()};
 }

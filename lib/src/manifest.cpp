@@ -5,6 +5,7 @@
 #include <higfa/manifest.h>
 #include <higfa/seed.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -170,6 +171,27 @@ ImageSpec read_image_spec(const ManifestReader& r, const json& obj, const std::s
   return spec;
 }
 
+// The classifier's per-channel normalisation: "mean" and "std", Cf numbers each (std > 0).
+void read_normalisation(const ManifestReader& r, const json& obj, ImageSpec& spec) {
+  const std::string expected = std::to_string(spec.channels) + " numbers (classifier.channels)";
+  for (const char* key : {"mean", "std"}) {
+    const json* v = r.find(obj, "classifier.", key, expected.c_str(), false);
+    if (v == nullptr) continue;
+    const std::string name = std::string("classifier.") + key;
+    if (!v->is_array() || static_cast<int>(v->size()) != spec.channels)
+      r.fail(name, expected, describe(*v));
+    std::vector<float>& out = key[0] == 'm' ? spec.mean : spec.std;
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      const double x = r.number((*v)[i], name + "[" + std::to_string(i) + "]");
+      if (key[0] == 's' && !(x > 0.0)) r.fail(name, "positive numbers", v->dump());
+      out.push_back(static_cast<float>(x));
+    }
+  }
+  if (spec.mean.empty() != spec.std.empty())
+    r.fail(spec.mean.empty() ? "classifier.mean" : "classifier.std",
+           "both classifier.mean and classifier.std, or neither", "one of them");
+}
+
 SchedulerConfig read_scheduler(const ManifestReader& r, const json& root) {
   SchedulerConfig config;
   config.prediction_type =
@@ -178,6 +200,12 @@ SchedulerConfig read_scheduler(const ManifestReader& r, const json& root) {
       r.choice(root, "", "timestep_spacing", {"leading", "trailing"}, "leading"));
   if (const json* v = r.find(root, "", "steps_offset", "an integer", false)) {
     config.steps_offset = static_cast<int>(r.integer(*v, "steps_offset", 0, 1000));
+  }
+  if (const json* v = r.find(root, "", "set_alpha_to_one", "true or false", false)) {
+    config.set_alpha_to_one = r.boolean(*v, "set_alpha_to_one");
+  }
+  if (const json* v = r.find(root, "", "clip_sample", "false", false)) {
+    if (r.boolean(*v, "clip_sample")) r.fail("clip_sample", "false (x̂0 is not clipped)", "true");
   }
   const json& s = r.object(root, "", "schedule");
   const std::string p = "schedule.";
@@ -261,21 +289,69 @@ std::string read_file_entry(const ManifestReader& r, const json& files, const st
   return name;
 }
 
+void read_autoencoder(const ManifestReader& r, const json& root, BundleManifest& m) {
+  const json& a = r.object(root, "", "latent");
+  const std::string p = "latent.";
+  AutoencoderSpec& spec = m.autoencoder;
+  spec.channels = static_cast<int>(r.integer(a, p, "channels", 1, 64));
+  spec.downsampling_factor = static_cast<int>(r.integer(a, p, "downsampling_factor", 1, 64));
+  spec.scaling_factor =
+      r.number(*r.find(a, p, "scaling_factor", "a positive number"), p + "scaling_factor");
+  if (!(spec.scaling_factor > 0.0) || !std::isfinite(spec.scaling_factor))
+    r.fail(p + "scaling_factor", "a positive number", std::to_string(spec.scaling_factor));
+  const int f = spec.downsampling_factor;
+  if (m.image.height % f != 0 || m.image.width % f != 0)
+    r.fail("resolution", "multiples of latent.downsampling_factor " + std::to_string(f),
+           std::to_string(m.image.height) + "x" + std::to_string(m.image.width));
+}
+
+void read_text(const ManifestReader& r, const json& root, BundleManifest& m) {
+  const json& t = r.object(root, "", "text");
+  const std::string p = "text.";
+  TextSpec& spec = m.text;
+  spec.sequence_length = static_cast<int>(r.integer(t, p, "sequence_length", 1, 4096));
+  spec.embedding_dim = static_cast<int>(r.integer(t, p, "embedding_dim", 1, 16384));
+  const json& prompts = *r.find(t, p, "prompts", "one array of prompt strings per class");
+  const std::string expected = std::to_string(m.num_classes) + " arrays (one per class)";
+  if (!prompts.is_array() || static_cast<int>(prompts.size()) != m.num_classes)
+    r.fail(p + "prompts", expected, describe(prompts));
+  for (std::size_t c = 0; c < prompts.size(); ++c) {
+    const std::string key = p + "prompts[" + std::to_string(c) + "]";
+    const json& list = prompts[c];
+    if (!list.is_array() || list.empty())
+      r.fail(key, "at least one prompt for class \"" + m.class_names[c] + "\"", describe(list));
+    std::vector<std::string> texts;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (!list[i].is_string())
+        r.fail(key + "[" + std::to_string(i) + "]", "a string", describe(list[i]));
+      texts.push_back(list[i].get<std::string>());
+    }
+    spec.prompts.push_back(std::move(texts));
+  }
+  spec.unconditional_prompt = r.string(t, p, "unconditional_prompt");
+}
+
 void read_space(const ManifestReader& r, const json& root, const json& files, BundleManifest& m) {
   m.latent = r.choice(root, "", "space", {"pixel", "latent"}) == "latent";
   if (m.latent) {
-    const bool has_vae = files.contains("vae_decoder") && files.contains("vae_encoder");
-    r.fail("space",
-           "\"pixel\" (latent bundles need files.vae_decoder and files.vae_encoder and "
-           "are not supported by this build)",
-           std::string("\"latent\"") + (has_vae ? "" : " without vae files"));
+    for (const char* key : {"vae_encoder", "vae_decoder"}) {
+      if (!files.contains(key))
+        throw ModelLoadError(r.file() + ": missing key \"files." + key +
+                             "\" (a latent bundle needs files.vae_encoder and files.vae_decoder)");
+    }
+    read_autoencoder(r, root, m);
   }
-  const std::string conditioning = r.choice(root, "", "conditioning", {"class", "text"});
-  if (conditioning != "class") {
-    r.fail("conditioning", "\"class\" (text-conditioned bundles are not supported by this build)",
-           "\"" + conditioning + "\"");
+  m.conditioning = r.choice(root, "", "conditioning", {"class", "text"});
+  if (m.text_conditioned() && !files.contains("prompts"))
+    throw ModelLoadError(r.file() +
+                         ": missing key \"files.prompts\" (a text bundle needs its prompt table)");
+  if (const json* v = r.find(root, "", "control", "an object", false)) {
+    if (!v->is_object()) r.fail("control", "an object", describe(*v));
+    if (const json* c = r.find(*v, "control.", "channels", "1 or 3", false)) {
+      m.control_channels = static_cast<int>(r.integer(*c, "control.channels", 1, 3));
+      if (m.control_channels == 2) r.fail("control.channels", "1 or 3", "2");
+    }
   }
-  m.conditioning = conditioning;
 }
 
 json parse_manifest_file(const std::string& path) {
@@ -342,15 +418,22 @@ BundleManifest load_manifest(const std::string& dir) {
   m.name = r.string(root, "", "name");
   m.image = read_image_spec(r, root, "");
   const json& files = r.object(root, "", "files");
-  read_space(r, root, files, m);
-  m.scheduler = read_scheduler(r, root);
   read_classes(r, root, m);
+  read_space(r, root, files, m);
+  if (m.text_conditioned()) read_text(r, root, m);
+  m.scheduler = read_scheduler(r, root);
   if (root.contains("source_size")) r.size(root, "", "source_size");
   m.contour = read_contour(r, root);
   const json& classifier = r.object(root, "", "classifier");
   m.classifier = read_image_spec(r, classifier, "classifier.");
+  read_normalisation(r, classifier, m.classifier);
   m.denoiser_file = read_file_entry(r, files, dir, "denoiser");
   m.classifier_file = read_file_entry(r, files, dir, "classifier");
+  if (m.latent) {
+    m.vae_encoder_file = read_file_entry(r, files, dir, "vae_encoder");
+    m.vae_decoder_file = read_file_entry(r, files, dir, "vae_decoder");
+  }
+  if (m.text_conditioned()) m.prompts_file = read_file_entry(r, files, dir, "prompts");
   if (const json* v = r.find(root, "", "provenance", "", false)) {
     if (!v->is_object()) r.fail("provenance", "an object", describe(*v));
     m.provenance_json = v->dump();
@@ -358,6 +441,12 @@ BundleManifest load_manifest(const std::string& dir) {
     m.provenance_json = "{}";
   }
   return m;
+}
+
+std::vector<std::int64_t> BundleManifest::sample_shape() const {
+  if (!latent) return {image.channels, image.height, image.width};
+  const int f = autoencoder.downsampling_factor;
+  return {autoencoder.channels, image.height / f, image.width / f};
 }
 
 std::shared_ptr<const BundleManifest> shared_manifest(const std::string& dir) {

@@ -84,6 +84,10 @@ ordered provenance_object(const Provenance& p) {
   j["sample_index"] = p.sample_index;
   j["seed"] = p.seed;
   j["mode"] = p.guidance.mode;
+  if (p.prompt_index >= 0) {  // text bundles only: class-id bundles' lines are unchanged
+    j["prompt_index"] = p.prompt_index;
+    j["prompt"] = p.prompt;
+  }
   j["transform"] = transform_object(p.transform);
   j["guidance"] = guidance_object(p.guidance);
   if (p.final_confidence >= 0.0 && std::isfinite(p.final_confidence))

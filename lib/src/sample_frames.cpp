@@ -91,6 +91,8 @@ Provenance make_provenance(const SamplerOptions& options, const SampleResult& re
   p.bundle_name = origin.bundle_name;
   p.base_seed = origin.base_seed;
   p.contour_used = result.contour_used;
+  p.prompt_index = result.prompt_index;
+  p.prompt = result.prompt;
   for (const StepTrace& step : result.trace)
     if (step.confidence >= 0.0) p.confidences.emplace_back(step.step, step.confidence);
   return p;

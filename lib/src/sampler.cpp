@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
 // The HiGFA sampling loop (design §4): staged CFG, contour and classifier guidance over a bundle.
-#include <higfa/sampler.h>
-
+#include <ATen/CPUGeneratorImpl.h>
+#include <c10/core/GradMode.h>
 #include <higfa/classifier_guidance.h>
 #include <higfa/error.h>
 #include <higfa/log.h>
+#include <higfa/sampler.h>
 #include <higfa/seed.h>
-
-#include <ATen/CPUGeneratorImpl.h>
-#include <c10/core/GradMode.h>
 #include <torch/csrc/autograd/autograd.h>
 
 #include <algorithm>
@@ -105,11 +103,11 @@ class SamplingRun {
   std::vector<SampleResult> results_;
   std::vector<double> contour_scale_;  // s_k, or 0 for a sample without contour
   torch::Tensor labels_;               // y [B] i64
-  torch::Tensor cond2_;                // [∅ × B; y] [2B] i64
+  torch::Tensor cond2_;                // [∅ × B; y]: [2B] i64 or [2B, L, D] f32
   torch::Tensor contour2_;             // [k; k] [2B, 1, H, W] f32
-  torch::Tensor x_;                    // x_t [B, C, H, W] f32
-  torch::Tensor x0_prev_;              // x̂0 of the previous step's ε̂, when the next one needs it
-  std::vector<double> confidence_;     // c of the previous final-stage step; empty if none
+  torch::Tensor x_;                    // the sample x_t [B, C, H, W] (latents [B, Cz, h, w]) f32
+  torch::Tensor x0_prev_;           // x̂0 of the previous step's ε̂, when the next one needs it
+  std::vector<double> confidence_;  // c of the previous final-stage step; empty if none
 };
 
 SamplingRun::SamplingRun(const ModelBundle& bundle, const SamplerOptions& options,
@@ -136,7 +134,15 @@ SamplingRun::SamplingRun(const ModelBundle& bundle, const SamplerOptions& option
     labels.push_back(batch[b].class_id);
   }
   labels_ = torch::tensor(labels, torch::TensorOptions().dtype(torch::kLong)).to(device_);
-  cond2_ = at::cat({at::full_like(labels_, manifest_.null_class), labels_});
+  // The conditions of the CFG pair: [∅ × B; y] (class ids, or the prompts' embeddings).
+  torch::Tensor cond = labels_;
+  if (manifest_.text_conditioned()) {
+    std::vector<torch::Tensor> prompts;
+    for (const SampleResult& r : results_)
+      prompts.push_back(bundle_.prompt_embedding(r.class_id, r.prompt_index));
+    cond = at::stack(prompts);
+  }
+  cond2_ = at::cat({bundle_.unconditional(b_), cond});
   const torch::Tensor k = at::stack(contours).to(device_);
   contour2_ = at::cat({k, k});
   t_start_ = steps - std::min(static_cast<int>(opt_.strength * steps), steps);
@@ -155,8 +161,8 @@ void SamplingRun::prepare_sample(std::size_t b, std::vector<torch::Tensor>& nois
   }
   const ImageSpec& spec = manifest_.image;
   if (r.contour.defined() && (r.contour.dim() != 2 || r.contour.numel() == 0)) {
-    throw InvalidArgument(which + "contour must be [H, W], got " +
-                          std::to_string(r.contour.dim()) + "-d");
+    throw InvalidArgument(which + "contour must be [H, W], got " + std::to_string(r.contour.dim()) +
+                          "-d");
   }
   if (opt_.strength < 1.0 &&
       (!r.source.defined() || r.source.dim() != 3 || r.source.size(0) != spec.channels)) {
@@ -166,8 +172,13 @@ void SamplingRun::prepare_sample(std::size_t b, std::vector<torch::Tensor>& nois
   SampleResult result;
   result.class_id = r.class_id;
   result.seed = r.seed;
+  if (manifest_.text_conditioned()) {
+    result.prompt_index = prompt_index_for(r.seed, bundle_.prompt_count(r.class_id));
+    result.prompt = manifest_.text.prompts[static_cast<std::size_t>(r.class_id)]
+                                          [static_cast<std::size_t>(result.prompt_index)];
+  }
   generators_.push_back(at::make_generator<at::CPUGeneratorImpl>(r.seed));
-  noise.push_back(at::randn({spec.channels, spec.height, spec.width}, generators_.back(),
+  noise.push_back(at::randn(manifest_.sample_shape(), generators_.back(),
                             torch::TensorOptions().dtype(torch::kFloat)));
   torch::Tensor k = at::zeros({spec.height, spec.width}, torch::kFloat);
   result.contour_used = uses_contour(opt_.mode) && r.contour.defined();
@@ -193,8 +204,8 @@ torch::Tensor SamplingRun::fit_contour(const torch::Tensor& contour) const {
       .contiguous();
 }
 
-// Design §4.2: pure noise, or the source noised to timesteps[t_start] (diffusers' img2img: the
-// first S − int(strength·S) steps are skipped).
+// Design §4.2: pure noise, or the source (encoded, for a latent bundle) noised to
+// timesteps[t_start] (diffusers' img2img: the first S − int(strength·S) steps are skipped).
 torch::Tensor SamplingRun::initial_sample(const std::vector<torch::Tensor>& noise, int t_start) {
   const torch::Tensor n = at::stack(noise).to(device_);
   if (t_start == 0) return n;
@@ -204,7 +215,7 @@ torch::Tensor SamplingRun::initial_sample(const std::vector<torch::Tensor>& nois
     const torch::Tensor s = r.source.detach().to(torch::kCPU, torch::kFloat).unsqueeze(0);
     sources.push_back(fit_to_resolution(s, spec.height, spec.width, spec.fit, spec.range.lo));
   }
-  const torch::Tensor x0 = at::cat(sources).to(device_);
+  const torch::Tensor x0 = bundle_.encode(at::cat(sources).to(device_));  // latents: z_0
   const std::int64_t t = scheduler_->timesteps()[static_cast<std::size_t>(t_start)];
   return scheduler_->add_noise(x0, n, at::full({b_}, t, torch::kLong).to(device_));
 }
@@ -219,7 +230,7 @@ torch::Tensor SamplingRun::guided_epsilon(const torch::Tensor& x, std::int64_t t
   torch::Tensor e = bundle_.denoise(x2, t2, cond2_, contour2_, at::cat({s, s}));
   ++stats_.denoiser_calls;
   if (e.sizes() != x2.sizes()) {
-    throw Error("denoiser: expected an output of the input's shape [2B, C, H, W]");
+    throw Error("denoiser: expected an output of the sample's shape [2B, ...]");
   }
   if (manifest_.scheduler.prediction_type == PredictionType::kVPrediction) {
     const double ab = scheduler_->alpha_prod(t);
@@ -235,9 +246,10 @@ torch::Tensor SamplingRun::predict_x0(const torch::Tensor& x, const torch::Tenso
   return (x - std::sqrt(1.0 - ab) * eps) / std::sqrt(ab);
 }
 
+// c on the image of x̂0 (decoded, for a latent bundle).
 std::vector<double> SamplingRun::measure(const torch::Tensor& x0) {
   ++stats_.classifier_calls;
-  return to_vector(class_log_probability(bundle_, x0, labels_).exp());
+  return to_vector(class_log_probability(bundle_, bundle_.decode(x0), labels_).exp());
 }
 
 // Design §4.4: w_cls(c) = w_cls·(lo + (hi − lo)(1 − c)^γ) where c < gate (higfa); w_cls (fixed).
@@ -245,10 +257,10 @@ std::vector<double> SamplingRun::classifier_weights(const std::vector<double>& c
   std::vector<double> w(confidence.size(), opt_.classifier_scale);
   if (opt_.mode != GuidanceMode::kHigfa) return w;
   for (std::size_t b = 0; b < w.size(); ++b) {
-    w[b] = confidence[b] < opt_.classifier_gate
-               ? modulate(opt_.classifier_scale, opt_.classifier_modulation, confidence[b],
-                          opt_.gamma)
-               : 0.0;
+    w[b] =
+        confidence[b] < opt_.classifier_gate
+            ? modulate(opt_.classifier_scale, opt_.classifier_modulation, confidence[b], opt_.gamma)
+            : 0.0;
   }
   return w;
 }
@@ -261,11 +273,13 @@ ClassifierTerm SamplingRun::classifier_term(std::int64_t t, const std::vector<do
   ClassifierTerm term;
   torch::Tensor grad;
   if (opt_.classifier_grad == ClassifierGrad::kExact) {
-    // 1. exact: one denoiser forward with the graph gives both ε̂ and, by backward, g.
+    // 1. exact: one denoiser forward with the graph gives both ε̂ and, by backward through the
+    // classifier, the decoder (latent bundles) and the denoiser, g.
     c10::AutoGradMode enable_grad(true);
     const torch::Tensor leaf = x_.detach().requires_grad_(true);
     const torch::Tensor eps = guided_epsilon(leaf, t, text, contour);
-    const torch::Tensor log_p = class_log_probability(bundle_, predict_x0(leaf, eps, ab), labels_);
+    const torch::Tensor log_p =
+        class_log_probability(bundle_, bundle_.decode(predict_x0(leaf, eps, ab)), labels_);
     ++stats_.classifier_calls;
     term.eps_hat = eps.detach();
     term.confidence = to_vector(log_p.exp());
@@ -275,7 +289,7 @@ ClassifierTerm SamplingRun::classifier_term(std::int64_t t, const std::vector<do
       ++stats_.gradient_passes;
     }
   } else {
-    // 1. approx: ∇_{x̂0} log p_y / sqrt(ᾱ_t), through the classifier only.
+    // 1. approx: ∇_{x̂0} log p_y / sqrt(ᾱ_t), through the classifier (and the decoder) only.
     term.eps_hat = guided_epsilon(x_, t, text, contour);
     const ClassifierGradient cg =
         approx_classifier_gradient(bundle_, predict_x0(x_, term.eps_hat, ab), labels_, ab);
@@ -381,15 +395,20 @@ void SamplingRun::step(int i) {
   }
 }
 
-// Design §4.6: the final image, clamped to the value range, and its confidence.
+// Design §4.6: the final image (decoded, for a latent bundle), clamped to the value range, and
+// its confidence.
 void SamplingRun::finish() {
   if (!at::isfinite(x_).all().item<bool>()) {
-    throw Error("sampling produced NaN or Inf (the denoiser's output is not finite; seed of the "
-                "first sample " + std::to_string(batch_.front().seed) + ")");
+    throw Error(
+        "sampling produced NaN or Inf (the denoiser's output is not finite; seed of the "
+        "first sample " +
+        std::to_string(batch_.front().seed) + ")");
   }
   const ImageSpec& spec = manifest_.image;
-  const torch::Tensor image = x_.clamp(spec.range.lo, spec.range.hi);
-  const std::vector<double> confidence = measure(image);
+  const torch::Tensor image = bundle_.decode(x_).clamp(spec.range.lo, spec.range.hi);
+  ++stats_.classifier_calls;
+  const std::vector<double> confidence =
+      to_vector(class_log_probability(bundle_, image, labels_).exp());
   for (std::size_t b = 0; b < results_.size(); ++b) {
     results_[b].image = image[static_cast<std::int64_t>(b)].to(torch::kCPU).clone();
     results_[b].final_confidence = confidence[b];
@@ -412,6 +431,12 @@ std::vector<SampleResult> SamplingRun::run(const StepCallback& on_step) {
 
 }  // namespace
 
+// A third stream from the sample seed, after the noise (the seed) and the transform.
+int prompt_index_for(std::uint64_t seed, int count) {
+  if (count < 1) throw InvalidArgument("prompt_index_for: count must be >= 1");
+  return static_cast<int>(splitmix64(transform_seed(seed)) % static_cast<std::uint64_t>(count));
+}
+
 struct Sampler::Impl {
   ModelBundle bundle;
   SamplerOptions options;
@@ -421,14 +446,6 @@ struct Sampler::Impl {
 Sampler::Sampler(ModelBundle bundle, SamplerOptions options) {
   validate(options);
   const BundleManifest& m = bundle.manifest();
-  if (m.latent) {
-    throw InvalidArgument("sampler: bundle \"" + m.name +
-                          "\" is latent; the sampler drives pixel-space bundles only");
-  }
-  if (m.conditioning != "class") {
-    throw InvalidArgument("sampler: bundle \"" + m.name + "\" has conditioning \"" +
-                          m.conditioning + "\"; the sampler drives class-conditioned bundles");
-  }
   if (options.num_inference_steps > m.scheduler.noise.num_train_timesteps) {
     throw InvalidArgument("sampler option num-inference-steps: expected at most " +
                           std::to_string(m.scheduler.noise.num_train_timesteps) + ", got " +

@@ -6,7 +6,9 @@
 #include <gst/gst.h>
 #include <gst/video/gstvideopool.h>
 #include <gtest/gtest.h>
+#include <gst/video/video.h>
 #include <higfa/runtime.h>
+#include <higfa/sampler.h>
 #include <higfa/seed.h>
 
 #include <cstring>
@@ -820,6 +822,44 @@ TEST(HigfaSampler, ASettingsMismatchDownstreamIsAnErrorNamingIt) {
   const std::string error = pop_error(t.bus);
   EXPECT_NE(error.find("resume: seed was 1 in out/run.json, now 0"), std::string::npos) << error;
   EXPECT_EQ(get_counter(t.element, "generated"), 0u);
+}
+
+}  // namespace
+
+namespace {
+
+// A latent, text-conditioned bundle (tools/make_latent_fixtures.py): RGB 8x12 images, classes a,
+// b, c with 2, 1 and 3 prompts.
+const std::string kLatentBundle = std::string(HIGFA_FIXTURES_DIR) + "/bundles/latent-tiny";
+
+TEST(HigfaSampler, LatentTextBundleMakesRgbFramesAtItsResolutionWithTheirPrompts) {
+  GstElement* element = make_sampler(3, 11);
+  g_object_set(element, "bundle", kLatentBundle.c_str(), nullptr);
+  SamplerHarness t(element);
+  GstBuffer* in = make_labelled_frame(0, "c", "img-0");
+  add_contour(in);
+  std::vector<GstBuffer*> out = t.run(in);
+  ASSERT_EQ(out.size(), 3u);
+  GstPad* src = gst_element_get_static_pad(element, "src");
+  GstCaps* caps = gst_pad_get_current_caps(src);
+  GstVideoInfo info;
+  ASSERT_TRUE(gst_video_info_from_caps(&info, caps));
+  EXPECT_EQ(GST_VIDEO_INFO_FORMAT(&info), GST_VIDEO_FORMAT_RGB);
+  EXPECT_EQ(GST_VIDEO_INFO_WIDTH(&info), 12);
+  EXPECT_EQ(GST_VIDEO_INFO_HEIGHT(&info), 8);
+  gst_caps_unref(caps);
+  gst_object_unref(src);
+  const char* prompts[] = {"a photo of c", "a drawing of c", "a painting of c"};
+  for (guint i = 0; i < 3; ++i) {
+    const GstHigfaProvenanceMeta* p = gst_buffer_get_higfa_provenance_meta(out[i]);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->class_id, 2);
+    EXPECT_EQ(p->prompt_index, higfa::prompt_index_for(p->seed, 3));
+    ASSERT_GE(p->prompt_index, 0);
+    EXPECT_STREQ(p->prompt, prompts[p->prompt_index]);
+    EXPECT_GE(gst_buffer_get_size(out[i]), static_cast<gsize>(GST_VIDEO_INFO_SIZE(&info)));
+  }
+  unref_all(out);
 }
 
 }  // namespace

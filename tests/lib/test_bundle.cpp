@@ -207,11 +207,11 @@ TEST(BundleErrors, ClassNamesLengthMismatchGivesBothCounts) {
   EXPECT_CONTAINS(msg, "\"class_names\": expected 3 names (num_classes), found 2");
 }
 
-TEST(BundleErrors, LatentBundleSaysItIsNotSupported) {
+TEST(BundleErrors, LatentBundleWithoutAutoencoderNamesTheMissingFiles) {
   const std::string msg = load_error("bad-latent");
   EXPECT_CONTAINS(msg, "bad-latent/manifest.json");
-  EXPECT_CONTAINS(msg, "\"space\": expected \"pixel\" (latent bundles need files.vae_decoder");
-  EXPECT_CONTAINS(msg, "found \"latent\"");
+  EXPECT_CONTAINS(msg, "missing key \"files.vae_encoder\" (a latent bundle needs "
+                       "files.vae_encoder and files.vae_decoder)");
 }
 
 TEST(BundleErrors, MissingDenoiserFileNamesTheFile) {

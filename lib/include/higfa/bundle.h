@@ -50,13 +50,32 @@ class ModelBundle {
   /// Class id of `name` (exact match), or -1 if the bundle has no such class.
   int class_id(const std::string& name) const;
 
-  /// ε (or v) prediction. x_t [B,C,H,W] f32, t [B] i64, cond [B] i64 (null_class = unconditional),
-  /// contour [B,1,H,W] f32 in [0,1], contour_scale [B] f32; all on device(). Returns [B,C,H,W] f32.
-  /// Differentiable w.r.t. x_t when autograd is enabled. Throws Error without a denoiser.
+  /// ε (or v) prediction (docs/bundles.md §3). x_t: the sample [B, manifest().sample_shape()]
+  /// f32 (the image, or the scaled latents); t [B] i64; cond: class ids [B] i64 (null_class =
+  /// unconditional) or, for a text bundle, prompt embeddings [B,L,D] f32; contour [B,Cc,H,W]
+  /// (or [B,1,H,W], repeated into Cc) f32 in [0,1] at pixel resolution; contour_scale [B] f32;
+  /// all on device(). Returns the sample's shape, f32. Differentiable w.r.t. x_t when autograd is
+  /// enabled. Throws Error without a denoiser.
   torch::Tensor denoise(const torch::Tensor& x_t, const torch::Tensor& t, const torch::Tensor& cond,
                         const torch::Tensor& contour, const torch::Tensor& contour_scale) const;
 
-  /// Logits [B, num_classes] f32 for x [B,C,H,W] in the classifier's value range, on device().
+  /// The unconditional cond of a batch of `batch`: null_class ids [B] i64, or the unconditional
+  /// prompt's embedding [B,L,D] f32 (text bundles; needs the denoiser's parts).
+  torch::Tensor unconditional(std::int64_t batch) const;
+
+  /// Prompts of class `class_id` in a text bundle's table (P_c >= 1); 0 for a class bundle.
+  int prompt_count(int class_id) const;
+  /// Prompt `index` of class `class_id`: its embedding [L,D] f32 on device().
+  torch::Tensor prompt_embedding(int class_id, int index) const;
+
+  /// Latent bundles: images [B,C,H,W] in the value range -> scaled latents scaling_factor · mean
+  /// [B,Cz,h,w]; decode() maps scaled latents back to images (not clamped). Both differentiable;
+  /// the identity for pixel bundles.
+  torch::Tensor encode(const torch::Tensor& x) const;
+  torch::Tensor decode(const torch::Tensor& z) const;
+
+  /// Logits [B, num_classes] f32 for x [B,C,H,W] in the classifier's value range and
+  /// resolution, on device(); the manifest's classifier.mean / std normalisation is applied here.
   torch::Tensor classify(const torch::Tensor& x) const;
 
  private:

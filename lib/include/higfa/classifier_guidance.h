@@ -35,7 +35,8 @@ struct ClassifierGradient {
 };
 
 /// The `approx` gradient (design §4.4): ∇_{x̂0} log p_y(x̂0) / sqrt(ᾱ_t), which ignores the
-/// denoiser's Jacobian. x0 [B, C, H, W] f32 (the predicted clean image), labels [B] i64,
+/// denoiser's Jacobian. x0 f32: the predicted clean sample (an image, or latents that are decoded
+/// first), labels [B] i64,
 /// alpha_prod = ᾱ_t in (0, 1]. One classify() call and one backward through the classifier only;
 /// enables autograd internally.
 ClassifierGradient approx_classifier_gradient(const ModelBundle& bundle, const torch::Tensor& x0,

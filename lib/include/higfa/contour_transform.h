@@ -21,14 +21,13 @@ struct ContourTransformOptions {
   double flip_probability = 0.5;  ///< probability of a horizontal flip
   double elastic_alpha = 0.0;     ///< elastic displacement amplitude in px; 0 disables the warp
   double elastic_sigma = 3.0;     ///< smoothing of the displacement field in px
-  double edge_dropout = 0.0;      ///< probability of dropping each edge segment (8x8 px cell); 0 off
+  double edge_dropout = 0.0;  ///< probability of dropping each edge segment (8x8 px cell); 0 off
 };
 
 /// Throws InvalidArgument for negative ranges, min_scale > max_scale or probabilities outside 0..1.
 void validate(const ContourTransformOptions& options);
 
 // ContourTransformParams (the parameters one transform drew) is in higfa/provenance.h.
-
 
 /// Draws a transform from `options`; the same seed gives the same parameters on every machine.
 ContourTransformParams draw_contour_transform(const ContourTransformOptions& options,

@@ -21,8 +21,8 @@ struct DatasetRecord {
   std::string class_name;          ///< decides the directory (class_dir_name); must not be empty
   std::string source_id;           ///< the source image's id; empty if unknown
   std::int64_t sample_index = -1;  ///< sample index from provenance; -1 if none
-  std::string fields_json;  ///< a JSON object of further members for the line; "" = none
-  int class_id = -1;        ///< the class id; -1 if unknown
+  std::string fields_json;         ///< a JSON object of further members for the line; "" = none
+  int class_id = -1;               ///< the class id; -1 if unknown
 };
 
 /// Where one image was written.

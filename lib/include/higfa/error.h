@@ -14,7 +14,8 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// A model bundle (manifest or TorchScript file) could not be loaded or does not match its contract.
+/// A model bundle (manifest or TorchScript file) could not be loaded or does not match its
+/// contract.
 class ModelLoadError : public Error {
  public:
   using Error::Error;

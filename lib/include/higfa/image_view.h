@@ -52,7 +52,7 @@ std::vector<std::uint8_t> encode_png(const ImageView& image);
 
 /// How an image is brought to a model's resolution.
 enum class FitMode {
-  kPad,     ///< keep the aspect ratio: scale down only if larger, then centre on a background canvas
+  kPad,  ///< keep the aspect ratio: scale down only if larger, then centre on a background canvas
   kResize,  ///< stretch to the target size
 };
 

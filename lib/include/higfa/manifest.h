@@ -7,6 +7,7 @@
 #include <higfa/image_view.h>
 #include <higfa/scheduler_config.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,22 +21,50 @@ struct ImageSpec {
   int channels = 0;
   ValueRange range;
   FitMode fit = FitMode::kPad;
+  std::vector<float> mean;  ///< per-channel normalisation after fitting (classifier); empty: none
+  std::vector<float> std;   ///< empty where mean is
+};
+
+/// The autoencoder of a latent bundle (docs/bundles.md §4).
+struct AutoencoderSpec {
+  int channels = 0;             ///< Cz, latent channels
+  int downsampling_factor = 1;  ///< f: latents are [Cz, H/f, W/f]
+  double scaling_factor = 1.0;  ///< z = scaling_factor · encoder mean
+};
+
+/// The prompt table of a text bundle (docs/bundles.md §5): strings here, embeddings in
+/// files.prompts.
+struct TextSpec {
+  int sequence_length = 0;                        ///< L
+  int embedding_dim = 0;                          ///< D
+  std::vector<std::vector<std::string>> prompts;  ///< per class id, P_c >= 1 strings
+  std::string unconditional_prompt;
 };
 
 /// The parsed manifest.json of a bundle.
 struct BundleManifest {
   std::string name;
-  ImageSpec image;           ///< the denoiser's resolution, channels, value range, fit
-  bool latent = false;       ///< "space": "latent" (needs vae files) or "pixel"
-  SchedulerConfig scheduler; ///< prediction type and beta schedule
-  std::string conditioning;  ///< "class" (cond = class ids) or "text" (prompt embeddings)
+  ImageSpec image;              ///< the denoiser's resolution, channels, value range, fit
+  bool latent = false;          ///< "space": "latent" (needs vae files) or "pixel"
+  AutoencoderSpec autoencoder;  ///< latent bundles only
+  SchedulerConfig scheduler;    ///< prediction type and beta schedule
+  std::string conditioning;     ///< "class" (cond = class ids) or "text" (prompt embeddings)
+  TextSpec text;                ///< text bundles only
+  int control_channels = 1;     ///< Cc of the denoiser's control (contour) input
   int num_classes = 0;
   int null_class = 0;
   std::vector<std::string> class_names;
-  ContourOptions contour;  ///< contour parameters the denoiser was trained with
-  ImageSpec classifier;    ///< the guidance classifier's input contract
-  std::string denoiser_file;    ///< as "files.denoiser" gives it, relative to the bundle directory
-  std::string classifier_file;  ///< as "files.classifier" gives it
+  ContourOptions contour;        ///< contour parameters the denoiser was trained with
+  ImageSpec classifier;          ///< the guidance classifier's input contract
+  std::string denoiser_file;     ///< as "files.denoiser" gives it, relative to the bundle directory
+  std::string classifier_file;   ///< as "files.classifier" gives it
+  std::string vae_encoder_file;  ///< latent bundles: "files.vae_encoder"
+  std::string vae_decoder_file;  ///< latent bundles: "files.vae_decoder"
+  std::string prompts_file;      ///< text bundles: "files.prompts"
+
+  bool text_conditioned() const { return conditioning == "text"; }
+  /// The denoiser's sample [C, H, W] (pixel) or [Cz, H/f, W/f] (latent).
+  std::vector<std::int64_t> sample_shape() const;
   std::string provenance_json;  ///< the "provenance" object, verbatim
 };
 

@@ -78,6 +78,8 @@ struct Provenance {
   std::uint64_t base_seed = 0;
   bool contour_used = false;
   std::vector<std::pair<int, double>> confidences;  ///< (step, p_y of x̂0) where measured
+  int prompt_index = -1;  ///< text bundles: the sample's prompt in its class's set; -1: none
+  std::string prompt;     ///< that prompt's text
 };
 
 /// The label of a frame and where the frame came from (the label meta's fields).

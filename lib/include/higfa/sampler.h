@@ -58,7 +58,7 @@ struct SamplerOptions {
   double gamma = 1.0;             ///< γ >= 0, the modulation exponent
   double classifier_gate = 0.95;  ///< higfa: the classifier term only where c < gate, in [0, 1]
   ClassifierGrad classifier_grad = ClassifierGrad::kExact;
-  double grad_clip = 0.0;         ///< max per-sample L2 norm of g; 0 = off
+  double grad_clip = 0.0;  ///< max per-sample L2 norm of g; 0 = off
   GuidanceMode mode = GuidanceMode::kHigfa;
   ContourTransformOptions transform;  ///< ranges of the per-sample contour transform
   bool transform_contour = true;      ///< false: use the fitted contour as is
@@ -89,18 +89,22 @@ struct SampleRequest {
 
 /// What one step did to one sample.
 struct StepTrace {
-  int step = 0;                 ///< index in the full S-step schedule
-  std::int64_t timestep = 0;    ///< t
-  bool fine_stage = false;      ///< step >= S − round(ρ·S)
-  double text_weight = 0.0;     ///< the CFG scale used
-  double contour_weight = 0.0;  ///< the contour strength passed to the denoiser
+  int step = 0;                    ///< index in the full S-step schedule
+  std::int64_t timestep = 0;       ///< t
+  bool fine_stage = false;         ///< step >= S − round(ρ·S)
+  double text_weight = 0.0;        ///< the CFG scale used
+  double contour_weight = 0.0;     ///< the contour strength passed to the denoiser
   double classifier_weight = 0.0;  ///< w_cls(c) (modulated in higfa); 0 outside classifier modes
   double modulation_confidence = -1.0;  ///< the c that modulated text and contour; −1 if none
-  double confidence = -1.0;     ///< p_y on this step's x̂0 (from ε̂); −1 when not measured
+  double confidence = -1.0;         ///< p_y on this step's x̂0 (from ε̂); −1 when not measured
   bool classifier_applied = false;  ///< the classifier term changed ε this step
-  double grad_norm = -1.0;      ///< ||g|| before clipping; −1 when not computed
-  double guidance_norm = 0.0;   ///< ||sqrt(1−ᾱ_t)·w_cls·g||, the change applied to ε̂
+  double grad_norm = -1.0;          ///< ||g|| before clipping; −1 when not computed
+  double guidance_norm = 0.0;       ///< ||sqrt(1−ᾱ_t)·w_cls·g||, the change applied to ε̂
 };
+
+/// The prompt of a sample of a class with `count` prompts (text bundles): drawn by the sample's
+/// seed alone, from a stream of its own (independent of the noise and the contour transform).
+int prompt_index_for(std::uint64_t seed, int count);
 
 /// One generated image with its provenance.
 struct SampleResult {
@@ -110,8 +114,11 @@ struct SampleResult {
   double final_confidence = 0.0;     ///< p_y on the final image
   bool contour_used = false;         ///< a contour conditioned this sample
   ContourTransformParams transform;  ///< identity unless a contour was transformed
+  int prompt_index = -1;             ///< text bundles: the prompt drawn from the class's set
+  std::string prompt;                ///< its text ("" for class bundles)
   std::vector<StepTrace> trace;      ///< one entry per step run
-  std::vector<torch::Tensor> intermediates;  ///< x_t [C, H, W] f32 CPU after each step, if asked
+  std::vector<torch::Tensor> intermediates;  ///< the sample x_t (latents for latent bundles) CPU
+                                             ///< after each step, if asked
 };
 
 /// Counters over a Sampler's lifetime.
@@ -129,8 +136,8 @@ using StepCallback = std::function<bool(int step, int total)>;
 /// Guided sampling over a bundle's denoiser and classifier. One sample() at a time per instance.
 class Sampler {
  public:
-  /// Throws InvalidArgument for invalid options or a bundle the sampler cannot drive (latent or
-  /// text-conditioned bundles).
+  /// Drives pixel and latent bundles, class- and text-conditioned (docs/bundles.md). Throws
+  /// InvalidArgument for invalid options.
   Sampler(ModelBundle bundle, SamplerOptions options);
   ~Sampler();
   Sampler(Sampler&&) noexcept;

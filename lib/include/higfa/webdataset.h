@@ -24,7 +24,7 @@ struct WebDatasetSample {
   std::string source_id;           ///< the source image's id; "" if unknown
   std::int64_t sample_index = -1;  ///< index among the samples made from the source; -1: none
   int class_id = -1;               ///< written as <key>.cls; -1: unknown, no .cls member
-  std::string metas_json;  ///< a JSON object of further members for <key>.json; "" = none
+  std::string metas_json;          ///< a JSON object of further members for <key>.json; "" = none
 };
 
 /// The bytes to send for one sample (or for the end of the stream) and their place in the shards.
