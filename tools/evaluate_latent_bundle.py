@@ -31,8 +31,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import fmnist  # noqa: E402
-from evaluate_bundle import edge_f1, predict  # noqa: E402
+from evaluate_bundle import add_sampling_arguments, contour_adherence, predict  # noqa: E402
 from sample_reference import ddim_sample, load_bundle, to_sheet  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -162,16 +161,9 @@ with the contour (0.8), same noise without (0).
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bundle", default=os.path.join(REPO, "models", "fashion-mnist-latent"))
+    add_sampling_arguments(ap, os.path.join(REPO, "models", "fashion-mnist-latent"), threads=1)
     ap.add_argument("--pixel-bundle", default=os.path.join(REPO, "models", "fashion-mnist"))
-    ap.add_argument("--judge", default=os.path.join(REPO, "models", "judge", "judge.pt"))
-    ap.add_argument("--per-class", type=int, default=100)
-    ap.add_argument("--contour-images", type=int, default=200)
     ap.add_argument("--pixel-timing-images", type=int, default=50)
-    ap.add_argument("--seed", type=int, default=4242)
-    ap.add_argument("--batch-size", type=int, default=100)
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--no-readme", action="store_true")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     t_start = time.time()
@@ -204,32 +196,13 @@ def main(argv=None):
     sel = torch.cat([torch.nonzero(labels == c)[:cols, 0] for c in range(K)])
     cv2.imwrite(os.path.join(args.bundle, "contact_sheet.png"), to_sheet(xs[sel], K, cols))
 
-    pimgs, plabels = fmnist.load("pool")
-    m = args.contour_images
-    idx = np.sort(np.random.RandomState(args.seed).choice(len(pimgs), m, replace=False))
-    src, lab = pimgs[idx], torch.from_numpy(plabels[idx])
-    edges = fmnist.contours(src)
-    control = torch.from_numpy(fmnist.contour_tensor(edges))
-    rows2, _ = b.prompt_rows(lab, g)
-    noise2 = torch.randn([m] + b.latent_shape, generator=g)
-    with_c = b.sample_batched(rows2, noise2, control, 0.8, args.batch_size)
-    without = b.sample_batched(rows2, noise2, control, 0.0, args.batch_size)
-    gw, go = fmnist.from_model_range(with_c.numpy()), fmnist.from_model_range(without.numpy())
-    res["contour_images"] = m
-    res["contour_f1_with"] = float(np.mean([edge_f1(edges[i], fmnist.canny(gw[i]))
-                                            for i in range(m)]))
-    res["contour_f1_without"] = float(np.mean([edge_f1(edges[i], fmnist.canny(go[i]))
-                                               for i in range(m)]))
-    res["contour_fidelity_judge_with"] = float((predict(judge, with_c) == lab).float().mean())
-    res["contour_fidelity_judge_without"] = float((predict(judge, without) == lab).float().mean())
-    print("contour F1 with %.3f without %.3f" % (res["contour_f1_with"],
-                                                 res["contour_f1_without"]), flush=True)
-    tiles = []
-    for i in range(min(8, m)):
-        tiles += [torch.from_numpy(fmnist.to_model_range(src[i:i + 1]))[0], control[i] * 2 - 1,
-                  with_c[i], without[i]]
-    cv2.imwrite(os.path.join(args.bundle, "contour_sheet.png"),
-                to_sheet(torch.stack(tiles), min(8, m), 4))
+    def sample_pair(lab, control):
+        rows2, _ = b.prompt_rows(lab, g)
+        noise2 = torch.randn([len(lab)] + b.latent_shape, generator=g)
+        return (b.sample_batched(rows2, noise2, control, 0.8, args.batch_size),
+                b.sample_batched(rows2, noise2, control, 0.0, args.batch_size))
+    contour_adherence(args.contour_images, args.seed, sample_pair, judge, res,
+                      os.path.join(args.bundle, "contour_sheet.png"))
 
     manifest, den, _ = load_bundle(args.pixel_bundle)
     npx = args.pixel_timing_images

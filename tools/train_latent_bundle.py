@@ -28,14 +28,12 @@ Smoke run (a few steps on 256 images, for tests):
 Re-export from a finished run's checkpoints without training: add --export-only.
 """
 import argparse
-import io
 import json
 import math
 import os
 import shutil
 import sys
 import time
-import zipfile
 
 import numpy as np
 import torch
@@ -46,7 +44,6 @@ import fmnist  # noqa: E402
 import higfa_models  # noqa: E402
 import latent_models  # noqa: E402
 from export_bundle import copy_without_debug  # noqa: E402
-from train_denoiser import linear_alphas_cumprod  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PIXEL_BUNDLE = os.path.join(REPO, "models", "fashion-mnist")

@@ -22,7 +22,7 @@ TOOLS = os.path.join(REPO, "tools")
 sys.path.insert(0, TOOLS)
 sys.path.insert(0, os.path.join(REPO, "tests"))
 import fmnist  # noqa: E402
-from runtests import run_tests  # noqa: E402
+from runtests import run_tests, skip_without_fashion_mnist  # noqa: E402
 
 TMP = None
 MODULES = ("denoiser.pt", "vae_encoder.pt", "vae_decoder.pt", "prompts.pt", "classifier.pt")
@@ -128,11 +128,7 @@ def test_export_only_rewrites_the_same_modules():
 
 def main():
     global TMP
-    try:
-        fmnist.load("test")
-    except FileNotFoundError as e:
-        print("SKIP: %s" % e)
-        print("0 passed, 0 failed (skipped)")
+    if skip_without_fashion_mnist():
         return 0
     TMP = tempfile.mkdtemp(prefix="higfa-latent-smoke-")
     try:
