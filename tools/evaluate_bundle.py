@@ -74,6 +74,16 @@ def add_sampling_arguments(ap, bundle, threads):
     ap.add_argument("--no-readme", action="store_true")
 
 
+def write_eval_json(args, res, t_start):
+    """BUNDLE/eval.json: the measures, the run's wall time, threads and batch size."""
+    res["eval_wall_time_s"] = round(time.time() - t_start, 1)
+    res["threads"] = args.threads
+    res["batch_size"] = args.batch_size
+    with open(os.path.join(args.bundle, "eval.json"), "w") as f:
+        json.dump(res, f, indent=2)
+        f.write("\n")
+
+
 def contour_adherence(m, seed, sample_pair, judge, res, sheet_path):
     """Contour adherence on m pool images drawn by `seed`: sample_pair(labels [m], contours
     [m,1,32,32]) -> (images with the contour, same noise without), both [m,1,32,32] in [-1,1].
@@ -175,12 +185,7 @@ def main(argv=None):
                 sample_batched(den, lab, noise2, K, 0.0, manifest, args.batch_size))
     contour_adherence(args.contour_images, args.seed, sample_pair, judge, res,
                       os.path.join(args.bundle, "contour_sheet.png"))
-    res["eval_wall_time_s"] = round(time.time() - t_start, 1)
-    res["threads"] = args.threads
-    res["batch_size"] = args.batch_size
-    with open(os.path.join(args.bundle, "eval.json"), "w") as f:
-        json.dump(res, f, indent=2)
-        f.write("\n")
+    write_eval_json(args, res, t_start)
     if not args.no_readme:
         write_readme(args.bundle, manifest, res, args.work, args.notes)
     print("done in %.0f s" % (time.time() - t_start))

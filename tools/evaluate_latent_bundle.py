@@ -31,7 +31,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from evaluate_bundle import add_sampling_arguments, contour_adherence, predict  # noqa: E402
+from evaluate_bundle import (add_sampling_arguments, contour_adherence, predict,  # noqa: E402
+                             write_eval_json)
 from sample_reference import ddim_sample, load_bundle, to_sheet  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -217,12 +218,7 @@ def main(argv=None):
     res["timing_batch"] = npx
     print("s/image: latent %.3f, pixel %.3f" % (res["sampling_s_per_image_cfg50"],
                                                 res["pixel_sampling_s_per_image_cfg50"]))
-    res["eval_wall_time_s"] = round(time.time() - t_start, 1)
-    res["threads"] = args.threads
-    res["batch_size"] = args.batch_size
-    with open(os.path.join(args.bundle, "eval.json"), "w") as f:
-        json.dump(res, f, indent=2)
-        f.write("\n")
+    write_eval_json(args, res, t_start)
     if not args.no_readme:
         write_section(args.bundle, res, args)
     print("done in %.0f s" % (time.time() - t_start))
