@@ -40,13 +40,29 @@ def test_default_pixel_bundle_passes():
     assert rc == 0 and "valid bundle" in out and "ERROR" not in out, out
 
 
+LATENT = os.path.join(REPO, "models", "fashion-mnist-latent")
+
+
 def test_latent_bundle_passes():
-    d = os.path.join(REPO, "models", "fashion-mnist-latent")
-    if not os.path.exists(os.path.join(d, "manifest.json")):
-        print("skip: %s has no manifest.json (not trained yet)" % d)
-        return
-    rc, out = run_tool(d)
-    assert rc == 0 and "ERROR" not in out, out
+    rc, out = run_tool(LATENT)
+    assert rc == 0 and "valid bundle" in out and "ERROR" not in out, out
+
+
+def test_latent_bundle_is_small_reproducible_and_measured():
+    with open(os.path.join(LATENT, "manifest.json")) as f:
+        m = json.load(f)
+    total = sum(os.path.getsize(os.path.join(LATENT, v)) for v in m["files"].values())
+    assert total < 20 * 1024 * 1024, "modules are %d bytes" % total
+    assert (m["space"], m["conditioning"]) == ("latent", "text")
+    assert all(len(p) >= 4 for p in m["text"]["prompts"]), m["text"]["prompts"]
+    p = m["provenance"]
+    assert p["data"] == "Fashion-MNIST train 0-49999"
+    assert isinstance(p["seed"], int) and p["command"].split()[1] == "tools/train_latent_bundle.py"
+    assert os.path.exists(os.path.join(REPO, p["command"].split()[1]))
+    assert p["reconstruction"]["images"] == 10000 and p["reconstruction"]["psnr_db"] > 20
+    with open(os.path.join(LATENT, "README.md")) as f:
+        readme = f.read()
+    assert p["command"] in readme and "Seed %d" % p["seed"] in readme
 
 
 def test_analytic_fixtures_pass():
