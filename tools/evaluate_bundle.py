@@ -62,6 +62,60 @@ def edge_f1(ref, gen):
     return float(2 * precision * recall / (precision + recall))
 
 
+def add_sampling_arguments(ap, bundle, threads):
+    """The options every bundle evaluator takes."""
+    ap.add_argument("--bundle", default=bundle)
+    ap.add_argument("--judge", default=os.path.join(REPO, "models", "judge", "judge.pt"))
+    ap.add_argument("--per-class", type=int, default=100)
+    ap.add_argument("--contour-images", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=4242)
+    ap.add_argument("--batch-size", type=int, default=100)
+    ap.add_argument("--threads", type=int, default=threads)
+    ap.add_argument("--no-readme", action="store_true")
+
+
+def write_eval_json(args, res, t_start):
+    """BUNDLE/eval.json: the measures, the run's wall time, threads and batch size."""
+    res["eval_wall_time_s"] = round(time.time() - t_start, 1)
+    res["threads"] = args.threads
+    res["batch_size"] = args.batch_size
+    with open(os.path.join(args.bundle, "eval.json"), "w") as f:
+        json.dump(res, f, indent=2)
+        f.write("\n")
+
+
+def contour_adherence(m, seed, sample_pair, judge, res, sheet_path):
+    """Contour adherence on m pool images drawn by `seed`: sample_pair(labels [m], contours
+    [m,1,32,32]) -> (images with the contour, same noise without), both [m,1,32,32] in [-1,1].
+    Fills res["contour_*"] (edge F1 with a 1-px tolerance, judge accuracy) and writes a sheet of
+    source | contour | with | without rows."""
+    import cv2
+    pimgs, plabels = fmnist.load("pool")
+    idx = np.sort(np.random.RandomState(seed).choice(len(pimgs), m, replace=False))
+    src = pimgs[idx]
+    edges = fmnist.contours(src)
+    K = torch.from_numpy(fmnist.contour_tensor(edges))
+    lab = torch.from_numpy(plabels[idx])
+    with_c, without = sample_pair(lab, K)
+    gw = fmnist.from_model_range(with_c.numpy())
+    go = fmnist.from_model_range(without.numpy())
+    res["contour_images"] = m
+    res["contour_f1_with"] = float(np.mean([edge_f1(edges[i], fmnist.canny(gw[i]))
+                                            for i in range(m)]))
+    res["contour_f1_without"] = float(np.mean([edge_f1(edges[i], fmnist.canny(go[i]))
+                                               for i in range(m)]))
+    res["contour_fidelity_judge_with"] = float((predict(judge, with_c) == lab).float().mean())
+    res["contour_fidelity_judge_without"] = float((predict(judge, without) == lab).float().mean())
+    print("contour F1 with %.3f without %.3f" % (res["contour_f1_with"], res["contour_f1_without"]),
+          flush=True)
+    rows = min(8, m)
+    tiles = []
+    for i in range(rows):
+        tiles += [torch.from_numpy(fmnist.to_model_range(src[i:i + 1]))[0], K[i] * 2 - 1,
+                  with_c[i], without[i]]
+    cv2.imwrite(sheet_path, to_sheet(torch.stack(tiles), rows, 4))
+
+
 def sample_batched(den, labels, noise, contour, scale, manifest, bs, clip_x0=False):
     out = []
     for i in range(0, len(labels), bs):
@@ -74,15 +128,8 @@ def sample_batched(den, labels, noise, contour, scale, manifest, bs, clip_x0=Fal
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bundle", default=os.path.join(REPO, "models", "fashion-mnist"))
-    ap.add_argument("--judge", default=os.path.join(REPO, "models", "judge", "judge.pt"))
-    ap.add_argument("--per-class", type=int, default=100)
-    ap.add_argument("--contour-images", type=int, default=200)
-    ap.add_argument("--seed", type=int, default=4242)
-    ap.add_argument("--batch-size", type=int, default=100)
-    ap.add_argument("--threads", type=int, default=2)
+    add_sampling_arguments(ap, os.path.join(REPO, "models", "fashion-mnist"), threads=2)
     ap.add_argument("--work", default="", help="training work dir (for the logs summary)")
-    ap.add_argument("--no-readme", action="store_true")
     ap.add_argument("--notes", default="", help="markdown file appended to the README (build notes)")
     ap.add_argument("--clip-variant", action="store_true",
                     help="also measure class fidelity with x0 clipped at every step")
@@ -132,44 +179,13 @@ def main(argv=None):
     cv2.imwrite(os.path.join(args.bundle, "contact_sheet.png"), to_sheet(xs[sel], 10, cols))
 
     # 3. contour adherence
-    pimgs, plabels = fmnist.load("pool")
-    m = args.contour_images
-    rng = np.random.RandomState(args.seed)
-    idx = np.sort(rng.choice(len(pimgs), m, replace=False))
-    src = pimgs[idx]
-    edges = fmnist.contours(src)
-    K = torch.from_numpy(fmnist.contour_tensor(edges))
-    lab = torch.from_numpy(plabels[idx])
-    noise2 = torch.randn((m, 1, 32, 32), generator=g)
-    with_c = sample_batched(den, lab, noise2, K, 0.8, manifest, args.batch_size)
-    without = sample_batched(den, lab, noise2, K, 0.0, manifest, args.batch_size)
-    f_with, f_without = [], []
-    gw = fmnist.from_model_range(with_c.numpy())
-    go = fmnist.from_model_range(without.numpy())
-    for i in range(m):
-        f_with.append(edge_f1(edges[i], fmnist.canny(gw[i])))
-        f_without.append(edge_f1(edges[i], fmnist.canny(go[i])))
-    res["contour_images"] = m
-    res["contour_f1_with"] = float(np.mean(f_with))
-    res["contour_f1_without"] = float(np.mean(f_without))
-    res["contour_fidelity_judge_with"] = float((predict(judge, with_c) == lab).float().mean())
-    res["contour_fidelity_judge_without"] = float((predict(judge, without) == lab).float().mean())
-    print("contour F1 with %.3f without %.3f" % (res["contour_f1_with"], res["contour_f1_without"]),
-          flush=True)
-    # sheet: 8 rows of source | contour | with | without
-    rows = min(8, m)
-    tiles = []
-    for i in range(rows):
-        tiles += [TX.new_tensor(fmnist.to_model_range(src[i:i + 1]))[0],
-                  torch.from_numpy(fmnist.contour_tensor(edges[i:i + 1]))[0] * 2 - 1,
-                  with_c[i], without[i]]
-    cv2.imwrite(os.path.join(args.bundle, "contour_sheet.png"), to_sheet(torch.stack(tiles), rows, 4))
-    res["eval_wall_time_s"] = round(time.time() - t_start, 1)
-    res["threads"] = args.threads
-    res["batch_size"] = args.batch_size
-    with open(os.path.join(args.bundle, "eval.json"), "w") as f:
-        json.dump(res, f, indent=2)
-        f.write("\n")
+    def sample_pair(lab, K):
+        noise2 = torch.randn((len(lab), 1, 32, 32), generator=g)
+        return (sample_batched(den, lab, noise2, K, 0.8, manifest, args.batch_size),
+                sample_batched(den, lab, noise2, K, 0.0, manifest, args.batch_size))
+    contour_adherence(args.contour_images, args.seed, sample_pair, judge, res,
+                      os.path.join(args.bundle, "contour_sheet.png"))
+    write_eval_json(args, res, t_start)
     if not args.no_readme:
         write_readme(args.bundle, manifest, res, args.work, args.notes)
     print("done in %.0f s" % (time.time() - t_start))
