@@ -25,6 +25,8 @@ namespace {
 const std::string kRoot = HIGFA_SOURCE_ROOT;
 const std::string kData = kRoot + "/data/samples";
 const std::string kBundle = kRoot + "/models/fashion-mnist";
+// The latent, text-conditioned bundle: every pipeline file runs with it too.
+const std::string kLatentBundle = kRoot + "/models/fashion-mnist-latent";
 constexpr GstClockTime kTimeout = 300 * GST_SECOND;  // per pipeline; generous for a shared CPU
 
 class TempDir {
@@ -94,9 +96,10 @@ std::string substitute(const std::string& desc, const std::map<std::string, std:
 }
 
 // Small-input values of the placeholders (tools/augment.py uses larger defaults).
-std::map<std::string, std::string> test_values(const std::string& out) {
-  return {{"DATA", kData}, {"BUNDLE", kBundle}, {"OUT", out},
-          {"STEPS", "4"},  {"SAMPLES", "1"},    {"FRAMES", "2"}};
+std::map<std::string, std::string> test_values(const std::string& out,
+                                               const std::string& bundle = kBundle) {
+  return {{"DATA", kData}, {"BUNDLE", bundle}, {"OUT", out},
+          {"STEPS", "4"},  {"SAMPLES", "1"},   {"FRAMES", "2"}};
 }
 
 // Parses `desc`; on failure says which elements are missing (not built or not registered).
@@ -237,20 +240,39 @@ guint64 check_outputs(GstElement* pipeline) {
   return accounted;
 }
 
-class PipelineFile : public ::testing::TestWithParam<std::string> {};
+// A pipeline file and the bundle it runs with.
+struct PipelineCase {
+  std::string file;
+  std::string bundle;
+};
+
+std::vector<PipelineCase> pipeline_cases() {
+  std::vector<PipelineCase> cases;
+  for (const std::string& file : pipeline_files()) {
+    for (const std::string& bundle : {kBundle, kLatentBundle}) cases.push_back({file, bundle});
+  }
+  return cases;
+}
+
+class PipelineFile : public ::testing::TestWithParam<PipelineCase> {};
 
 // Substitutes the placeholders, runs the file's pipeline to EOS, and checks what it wrote.
 TEST_P(PipelineFile, RunsToEosOnSmallInput) {
+  const PipelineCase& c = GetParam();
+  if (!fs::is_regular_file(c.bundle + "/manifest.json")) {
+    GTEST_SKIP() << c.bundle << " is not in this checkout (tools/train_latent_bundle.py makes it)";
+  }
   TempDir out;
-  const std::string file = kRoot + "/pipelines/" + GetParam();
+  const std::string file = kRoot + "/pipelines/" + c.file;
   std::string unknown;
-  const std::string desc = substitute(read_description(file), test_values(out.path()), &unknown);
+  const std::string desc =
+      substitute(read_description(file), test_values(out.path(), c.bundle), &unknown);
   ASSERT_TRUE(unknown.empty()) << file << ": unknown placeholder ${" << unknown << "}";
   std::string error;
   GstElement* pipeline = parse(desc, &error);
   ASSERT_NE(pipeline, nullptr) << file << ": " << error;
   const std::string problem = play_to_eos(pipeline);
-  EXPECT_EQ(problem, "") << file;
+  EXPECT_EQ(problem, "") << file << " with " << c.bundle;
   if (problem.empty()) {
     EXPECT_GT(check_outputs(pipeline), 0u) << file << ": no frame came out";
   }
@@ -258,9 +280,10 @@ TEST_P(PipelineFile, RunsToEosOnSmallInput) {
   gst_object_unref(pipeline);
 }
 
-INSTANTIATE_TEST_SUITE_P(Pipelines, PipelineFile, ::testing::ValuesIn(pipeline_files()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = fs::path(info.param).stem().string();
+INSTANTIATE_TEST_SUITE_P(Pipelines, PipelineFile, ::testing::ValuesIn(pipeline_cases()),
+                         [](const ::testing::TestParamInfo<PipelineCase>& info) {
+                           std::string name = fs::path(info.param.file).stem().string() + "_" +
+                                              fs::path(info.param.bundle).filename().string();
                            std::replace_if(
                                name.begin(), name.end(),
                                [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); },
