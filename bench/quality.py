@@ -64,6 +64,8 @@ BASELINES = ["real", "classic"]
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--plugin-dir", default=os.path.join(benchlib.ROOT, "build", "gst-plugin"))
+    ap.add_argument("--bundle", default=benchlib.BUNDLE,
+                    help="model bundle the pipelines sample with (pixel or latent)")
     ap.add_argument("--k", default="5,10", help="real images per class, comma-separated")
     ap.add_argument("--samples", type=int, default=4, help="synthetic images per real image (M)")
     ap.add_argument("--seeds", default="0,1,2", help="seeds: real-image draw, sampler, CNN init")
@@ -96,7 +98,7 @@ def parse_args(argv=None):
 
 def synthesize(args, reals_dir, out_dir, mode, seed):
     """Run the augmentation pipeline for one mode; returns its timings (bench/gst_timed.py)."""
-    b = benchlib.BUNDLE
+    b = args.bundle
     guidance, _, props = SYNTHETIC[mode]
     shutil.rmtree(out_dir, ignore_errors=True)
     desc = ("datasetsrc location=%s labels-file=%s/labels.txt bundle=%s ! contourextract ! "
