@@ -171,7 +171,7 @@ torch::Tensor ImageClassifier::preprocess(const std::vector<ImageView>& frames) 
   batch.reserve(frames.size());
   for (const ImageView& frame : frames) {
     const torch::Tensor x = image_to_tensor(frame, s.channels, s.range);
-    batch.push_back(fit_to_resolution(x, s.height, s.width, s.fit, s.range.lo));
+    batch.push_back(fit_to_resolution(x, s.height, s.width, s.fit, s.range.lo, s.resize_size));
   }
   return torch::cat(batch, 0).to(impl_->device);
 }
@@ -194,7 +194,7 @@ std::vector<Classification> ImageClassifier::classify_tensor(const torch::Tensor
   torch::NoGradGuard no_grad;
   torch::Tensor in = x.to(impl_->device, torch::kFloat32);
   if (in.size(2) != s.height || in.size(3) != s.width)
-    in = fit_to_resolution(in, s.height, s.width, s.fit, s.range.lo);
+    in = fit_to_resolution(in, s.height, s.width, s.fit, s.range.lo, s.resize_size);
   const torch::Tensor logits = impl_->logits(in);
   const int k = num_classes();
   if (logits.dim() != 2 || logits.size(0) != in.size(0) || logits.size(1) != k)

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
 // Classifier guidance (design §4.4): classifier input mapping, log p_y, gradients and clipping.
+#include <c10/core/GradMode.h>
 #include <higfa/classifier_guidance.h>
 #include <higfa/error.h>
-
-#include <c10/core/GradMode.h>
+#include <higfa/image.h>
 #include <torch/csrc/autograd/autograd.h>
 
 #include <algorithm>
@@ -26,12 +26,13 @@ torch::Tensor fit(const torch::Tensor& x, const ImageSpec& to) {
   const std::int64_t h = x.size(2);
   const std::int64_t w = x.size(3);
   if (h == to.height && w == to.width) return x;
-  if (to.fit == FitMode::kResize) return resize(x, to.height, to.width);
-  const double scale = std::min({1.0, static_cast<double>(to.height) / static_cast<double>(h),
-                                 static_cast<double>(to.width) / static_cast<double>(w)});
-  const auto nh = std::max<std::int64_t>(1, std::llround(static_cast<double>(h) * scale));
-  const auto nw = std::max<std::int64_t>(1, std::llround(static_cast<double>(w) * scale));
+  const auto [nh, nw] = fitted_size(static_cast<int>(h), static_cast<int>(w), to.height, to.width,
+                                    to.fit, to.resize_size);
   const torch::Tensor scaled = resize(x, nh, nw);
+  if (to.fit == FitMode::kResize) return scaled;
+  if (to.fit == FitMode::kCenterCrop)
+    return scaled.narrow(2, (nh - to.height) / 2, to.height)
+        .narrow(3, (nw - to.width) / 2, to.width);
   const std::int64_t top = (to.height - nh) / 2;
   const std::int64_t left = (to.width - nw) / 2;
   return at::constant_pad_nd(scaled, {left, to.width - nw - left, top, to.height - nh - top},
@@ -46,9 +47,11 @@ torch::Tensor to_classifier_input(const torch::Tensor& x, const ImageSpec& from,
     throw InvalidArgument("classifier input: expected images [B, 1 or 3, H, W]");
   }
   if ((to.channels != 1 && to.channels != 3) || to.height <= 0 || to.width <= 0) {
-    throw InvalidArgument("classifier input: the classifier's spec needs 1 or 3 channels and a "
-                          "positive resolution, got " + std::to_string(to.channels) + " channels, " +
-                          std::to_string(to.height) + "x" + std::to_string(to.width));
+    throw InvalidArgument(
+        "classifier input: the classifier's spec needs 1 or 3 channels and a "
+        "positive resolution, got " +
+        std::to_string(to.channels) + " channels, " + std::to_string(to.height) + "x" +
+        std::to_string(to.width));
   }
   torch::Tensor y = x;
   if (from.range.lo != to.range.lo || from.range.hi != to.range.hi) {

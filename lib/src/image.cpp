@@ -78,8 +78,26 @@ void tensor_to_image(const torch::Tensor& tensor, const ImageView& dst, ValueRan
       .copyTo(out);
 }
 
+std::pair<int, int> fitted_size(int h, int w, int height, int width, FitMode mode,
+                                int resize_size) {
+  if (mode == FitMode::kResize) return {height, width};
+  if (mode == FitMode::kPad) {
+    // Scale down only, keeping the aspect ratio; never up.
+    const double s =
+        std::min({1.0, static_cast<double>(height) / h, static_cast<double>(width) / w});
+    return {std::clamp(static_cast<int>(std::lround(h * s)), 1, height),
+            std::clamp(static_cast<int>(std::lround(w * s)), 1, width)};
+  }
+  // Centre crop: the shorter side to resize_size, or the smallest scale covering the target.
+  const double s = resize_size > 0
+                       ? static_cast<double>(resize_size) / std::min(h, w)
+                       : std::max(static_cast<double>(height) / h, static_cast<double>(width) / w);
+  return {std::max(height, static_cast<int>(std::lround(h * s))),
+          std::max(width, static_cast<int>(std::lround(w * s)))};
+}
+
 torch::Tensor fit_to_resolution(const torch::Tensor& x, int height, int width, FitMode mode,
-                                float background) {
+                                float background, int resize_size) {
   if (x.dim() != 4 || x.size(2) < 1 || x.size(3) < 1) {
     throw InvalidArgument("fit_to_resolution: expected x [B, C, h, w], found " +
                           c10::str(x.sizes()));
@@ -90,15 +108,7 @@ torch::Tensor fit_to_resolution(const torch::Tensor& x, int height, int width, F
   }
   const int h = static_cast<int>(x.size(2));
   const int w = static_cast<int>(x.size(3));
-  int new_h = height;
-  int new_w = width;
-  if (mode == FitMode::kPad) {
-    // Scale down only, keeping the aspect ratio; never up.
-    const double s =
-        std::min({1.0, static_cast<double>(height) / h, static_cast<double>(width) / w});
-    new_h = std::clamp(static_cast<int>(std::lround(h * s)), 1, height);
-    new_w = std::clamp(static_cast<int>(std::lround(w * s)), 1, width);
-  }
+  const auto [new_h, new_w] = fitted_size(h, w, height, width, mode, resize_size);
   torch::Tensor scaled = x;
   if (new_h != h || new_w != w) {
     const bool shrink = new_h <= h && new_w <= w;
@@ -113,6 +123,11 @@ torch::Tensor fit_to_resolution(const torch::Tensor& x, int height, int width, F
     scaled = out.reshape({x.size(0), x.size(1), new_h, new_w}).to(x.options());
   }
   if (new_h == height && new_w == width) return scaled.clone();
+  if (mode == FitMode::kCenterCrop) {
+    return scaled.narrow(2, (new_h - height) / 2, height)
+        .narrow(3, (new_w - width) / 2, width)
+        .contiguous();
+  }
   auto canvas = at::full({x.size(0), x.size(1), height, width}, background, x.options());
   const int top = (height - new_h) / 2;
   const int left = (width - new_w) / 2;

@@ -105,7 +105,9 @@ void validate(const ImageView& image) {
 FitMode parse_fit_mode(const std::string& name) {
   if (name == "pad") return FitMode::kPad;
   if (name == "resize") return FitMode::kResize;
-  throw InvalidArgument("fit mode: expected \"pad\" or \"resize\", found \"" + name + "\"");
+  if (name == "center_crop") return FitMode::kCenterCrop;
+  throw InvalidArgument("fit mode: expected \"pad\", \"resize\" or \"center_crop\", found \"" +
+                        name + "\"");
 }
 
 std::vector<std::uint8_t> encode_png(const ImageView& image) {

@@ -5,6 +5,7 @@
 #include <higfa/manifest.h>
 #include <higfa/seed.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -167,8 +168,22 @@ ImageSpec read_image_spec(const ManifestReader& r, const json& obj, const std::s
   spec.channels = static_cast<int>(r.integer(obj, prefix, "channels", 1, 3));
   if (spec.channels == 2) r.fail(prefix + "channels", "1 or 3", "2");
   spec.range = r.range(obj, prefix, "value_range");
-  spec.fit = parse_fit_mode(r.choice(obj, prefix, "fit", {"pad", "resize"}, "pad"));
+  if (prefix.empty())  // the classifier's fit: read_classifier_fit
+    spec.fit = parse_fit_mode(r.choice(obj, prefix, "fit", {"pad", "resize"}, "pad"));
   return spec;
+}
+
+// The classifier's fit may also be "center_crop", with an optional resize_size >= its size.
+void read_classifier_fit(const ManifestReader& r, const json& obj, ImageSpec& spec) {
+  spec.fit =
+      parse_fit_mode(r.choice(obj, "classifier.", "fit", {"pad", "resize", "center_crop"}, "pad"));
+  const json* v = r.find(obj, "classifier.", "resize_size", "an integer", false);
+  if (v == nullptr) return;
+  if (spec.fit != FitMode::kCenterCrop)
+    r.fail("classifier.resize_size", "no resize_size (it only applies to \"center_crop\")",
+           v->dump());
+  spec.resize_size = static_cast<int>(
+      r.integer(*v, "classifier.resize_size", std::max(spec.height, spec.width), 16384));
 }
 
 // The classifier's per-channel normalisation: "mean" and "std", Cf numbers each (std > 0).
@@ -427,6 +442,7 @@ BundleManifest load_manifest(const std::string& dir) {
   const json& classifier = r.object(root, "", "classifier");
   m.classifier = read_image_spec(r, classifier, "classifier.");
   read_normalisation(r, classifier, m.classifier);
+  read_classifier_fit(r, classifier, m.classifier);
   m.denoiser_file = read_file_entry(r, files, dir, "denoiser");
   m.classifier_file = read_file_entry(r, files, dir, "classifier");
   if (m.latent) {

@@ -162,6 +162,7 @@ TEST(Image, ParsesGStreamerFormatNames) {
   EXPECT_THROW(higfa::parse_pixel_format("I420"), higfa::InvalidArgument);
   EXPECT_EQ(higfa::parse_fit_mode("pad"), higfa::FitMode::kPad);
   EXPECT_EQ(higfa::parse_fit_mode("resize"), higfa::FitMode::kResize);
+  EXPECT_EQ(higfa::parse_fit_mode("center_crop"), higfa::FitMode::kCenterCrop);
   EXPECT_THROW(higfa::parse_fit_mode("crop"), higfa::InvalidArgument);
 }
 
@@ -200,6 +201,27 @@ TEST(FitToResolution, ResizeStretchesToTargetSize) {
   const auto y = higfa::fit_to_resolution(x, 32, 32, higfa::FitMode::kResize, -1.0f);
   ASSERT_EQ(y.sizes(), (torch::IntArrayRef{1, 1, 32, 32}));
   EXPECT_TRUE(torch::allclose(y, torch::full({1, 1, 32, 32}, 0.5f)));
+}
+
+// torchvision's CenterCrop without a resize: a 4x8 image to 4x4 keeps its middle columns 2..5.
+TEST(FitToResolution, CenterCropKeepsTheMiddleAtCoveringScale) {
+  const auto x = torch::arange(32, torch::kFloat).reshape({1, 1, 4, 8});
+  const auto y = higfa::fit_to_resolution(x, 4, 4, higfa::FitMode::kCenterCrop, 0.0f);
+  ASSERT_EQ(y.sizes(), (torch::IntArrayRef{1, 1, 4, 4}));
+  EXPECT_TRUE(torch::equal(y, x.narrow(3, 2, 4)));
+}
+
+// Resize(8) + CenterCrop(4): the shorter side of 4x8 goes to 8 (8x16), then the centre 4x4.
+TEST(FitToResolution, CenterCropScalesTheShorterSideToTheResizeSize) {
+  EXPECT_EQ(higfa::fitted_size(4, 8, 4, 4, higfa::FitMode::kCenterCrop, 8),
+            (std::pair<int, int>{8, 16}));
+  const auto x = torch::ones({1, 3, 4, 8});
+  x.narrow(3, 0, 4).fill_(0.0f);  // left half 0, right half 1
+  const auto y = higfa::fit_to_resolution(x, 4, 4, higfa::FitMode::kCenterCrop, 0.0f, 8);
+  ASSERT_EQ(y.sizes(), (torch::IntArrayRef{1, 3, 4, 4}));
+  // Columns 6..9 of the 16 wide image: the boundary between the halves is in the middle.
+  EXPECT_LT(y.narrow(3, 0, 1).max().item<float>(), 0.5f);
+  EXPECT_GT(y.narrow(3, 3, 1).min().item<float>(), 0.5f);
 }
 
 TEST(FitToResolution, SameSizeIsAnUnchangedCopy) {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
 // Tests of the modulation rule, the classifier-guidance helpers and the sampler options.
-#include <higfa/classifier_guidance.h>
-#include <higfa/error.h>
-#include <higfa/modulation.h>
-#include <higfa/sampler.h>
-
 #include <c10/core/GradMode.h>
 #include <gtest/gtest.h>
+#include <higfa/classifier_guidance.h>
+#include <higfa/error.h>
+#include <higfa/image.h>
+#include <higfa/modulation.h>
+#include <higfa/sampler.h>
 #include <torch/types.h>
 
 #include <cmath>
@@ -56,8 +56,8 @@ TEST(ClipGradNormPerSample, CapsEachSampleSeparately) {
   EXPECT_NEAR(norms[1].item<double>(), 0.5, 1e-6);
   EXPECT_TRUE(torch::allclose(clipped[1], g[1]));
   // The direction is kept.
-  EXPECT_NEAR((clipped[0] / clipped[0].norm() - g[0] / g[0].norm()).abs().max().item<double>(),
-              0.0, 1e-6);
+  EXPECT_NEAR((clipped[0] / clipped[0].norm() - g[0] / g[0].norm()).abs().max().item<double>(), 0.0,
+              1e-6);
 }
 
 TEST(ClipGradNormPerSample, ZeroMeansOff) {
@@ -97,6 +97,25 @@ TEST(ToClassifierInput, PadsSmallerImagesWithTheBackground) {
   EXPECT_EQ(y.sum().item<float>(), 4.0f - 12.0f);
 }
 
+// The guidance's centre crop matches the frames' (fit_to_resolution), differentiably.
+TEST(ToClassifierInput, CenterCropsLikeTheFramePath) {
+  ImageSpec from;
+  from.height = 4;
+  from.width = 8;
+  from.channels = 1;
+  ImageSpec to = from;
+  to.height = to.width = 4;
+  to.fit = FitMode::kCenterCrop;
+  c10::AutoGradMode grad(true);
+  const torch::Tensor x =
+      torch::arange(32, torch::kFloat).reshape({1, 1, 4, 8}).div(32.0).requires_grad_(true);
+  const torch::Tensor y = to_classifier_input(x, from, to);
+  ASSERT_EQ(y.sizes(), (std::vector<std::int64_t>{1, 1, 4, 4}));
+  EXPECT_TRUE(torch::allclose(y, fit_to_resolution(x.detach(), 4, 4, FitMode::kCenterCrop, -1.0f)));
+  y.sum().backward();
+  EXPECT_NEAR(x.grad().sum().item<double>(), 16.0, 1e-6);  // the 16 kept pixels
+}
+
 TEST(ToClassifierInput, IsDifferentiable) {
   ImageSpec from;
   from.height = from.width = 4;
@@ -130,16 +149,14 @@ TEST(SamplerOptions, OutOfRangeValuesThrowInvalidArgument) {
   EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.strength = 0.0; })), InvalidArgument);
   EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.strength = 0.01; })), InvalidArgument);
   EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.fine_stage = 1.2; })), InvalidArgument);
-  EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.guidance_scale = -1.0; })),
-               InvalidArgument);
+  EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.guidance_scale = -1.0; })), InvalidArgument);
   EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.contour_scale = NAN; })), InvalidArgument);
   EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.classifier_scale = -0.1; })),
                InvalidArgument);
   EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.text_modulation.lo = -0.5; })),
                InvalidArgument);
   EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.gamma = -1.0; })), InvalidArgument);
-  EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.classifier_gate = 1.5; })),
-               InvalidArgument);
+  EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.classifier_gate = 1.5; })), InvalidArgument);
   EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.grad_clip = -1.0; })), InvalidArgument);
   EXPECT_THROW(validate(bad([](SamplerOptions& o) { o.transform.flip_probability = 2.0; })),
                InvalidArgument);

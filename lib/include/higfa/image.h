@@ -6,6 +6,8 @@
 #include <higfa/image_view.h>
 #include <torch/types.h>
 
+#include <utility>
+
 namespace higfa {
 
 /// Frame -> tensor [1, C, H, W] f32 on CPU, pixels mapped 0..255 -> range.lo..range.hi.
@@ -18,9 +20,15 @@ torch::Tensor image_to_tensor(const ImageView& image, int channels, ValueRange r
 /// into colour formats; alpha / x bytes are set to 255. Honours the stride.
 void tensor_to_image(const torch::Tensor& tensor, const ImageView& dst, ValueRange range = {});
 
-/// Brings x [B, C, h, w] f32 to [B, C, height, width] with `mode`; the pad value is `background`.
-/// Downscaling uses area interpolation. Same device as x.
+/// Brings x [B, C, h, w] f32 to [B, C, height, width] with `mode`; the pad value is `background`;
+/// kCenterCrop scales the shorter side to `resize_size` (0: the smallest scale that covers the
+/// target) before cropping. Downscaling uses area interpolation. Same device as x.
 torch::Tensor fit_to_resolution(const torch::Tensor& x, int height, int width, FitMode mode,
-                                float background);
+                                float background, int resize_size = 0);
+
+/// The size [h', w'] that `mode` scales an h x w image to before padding or cropping it to
+/// height x width (see fit_to_resolution).
+std::pair<int, int> fitted_size(int h, int w, int height, int width, FitMode mode,
+                                int resize_size = 0);
 
 }  // namespace higfa

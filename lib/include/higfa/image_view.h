@@ -54,9 +54,13 @@ std::vector<std::uint8_t> encode_png(const ImageView& image);
 enum class FitMode {
   kPad,  ///< keep the aspect ratio: scale down only if larger, then centre on a background canvas
   kResize,  ///< stretch to the target size
+  /// keep the aspect ratio: scale so that the shorter side is a given size (default: the
+  /// smallest scale that covers the target), then crop the centre (torchvision's Resize +
+  /// CenterCrop)
+  kCenterCrop,
 };
 
-/// Parses "pad" / "resize"; throws InvalidArgument otherwise.
+/// Parses "pad" / "resize" / "center_crop"; throws InvalidArgument otherwise.
 FitMode parse_fit_mode(const std::string& name);
 
 /// Value range of a model's image tensors, e.g. {-1, 1} or {0, 1}.

@@ -21,6 +21,7 @@ struct ImageSpec {
   int channels = 0;
   ValueRange range;
   FitMode fit = FitMode::kPad;
+  int resize_size = 0;      ///< kCenterCrop: the shorter side before cropping; 0: cover the target
   std::vector<float> mean;  ///< per-channel normalisation after fitting (classifier); empty: none
   std::vector<float> std;   ///< empty where mean is
 };
