@@ -417,29 +417,38 @@ torch::Tensor ModelBundle::prompt_embedding(int class_id, int index) const {
       ->prompt_embeddings[impl_->prompt_offsets[static_cast<std::size_t>(class_id)] + index];
 }
 
+namespace {
+
+// One half of the autoencoder, its input and output shapes checked (batch of the input's).
+at::Tensor run_autoencoder(const LoadedBundle& impl, const ScriptModule* half, const char* call,
+                           const at::Tensor& in, const std::vector<std::int64_t>& in_shape,
+                           const std::vector<std::int64_t>& out_shape) {
+  if (half == nullptr) throw Error(impl.directory + ": " + call + "() without the autoencoder");
+  const std::int64_t b = in.defined() && in.dim() > 0 ? in.size(0) : 0;
+  check_input(in, call, with_batch(b, in_shape), at::kFloat);
+  const auto out = run<Error>(*half, shape_str(std::to_string(b), in_shape), {in});
+  check_input(out, (half->path + " output").c_str(), with_batch(b, out_shape), at::kFloat);
+  return out;
+}
+
+}  // namespace
+
 torch::Tensor ModelBundle::encode(const torch::Tensor& x) const {
   const BundleManifest& m = *impl_->manifest;
   if (!m.latent) return x;
-  if (!impl_->vae_encoder) throw Error(impl_->directory + ": encode() without the autoencoder");
   const ImageSpec& d = m.image;
-  const std::int64_t b = x.defined() && x.dim() > 0 ? x.size(0) : 0;
-  check_input(x, "encode x", {b, d.channels, d.height, d.width}, at::kFloat);
-  const auto mean = run<Error>(*impl_->vae_encoder, "x [" + std::to_string(b) + ", ...]", {x});
-  check_input(mean, "vae_encoder output", with_batch(b, m.sample_shape()), at::kFloat);
-  return mean * m.autoencoder.scaling_factor;
+  return run_autoencoder(*impl_, impl_->vae_encoder.get(), "encode", x,
+                         {d.channels, d.height, d.width}, m.sample_shape()) *
+         m.autoencoder.scaling_factor;
 }
 
 torch::Tensor ModelBundle::decode(const torch::Tensor& z) const {
   const BundleManifest& m = *impl_->manifest;
   if (!m.latent) return z;
-  if (!impl_->vae_decoder) throw Error(impl_->directory + ": decode() without the autoencoder");
   const ImageSpec& d = m.image;
-  const std::int64_t b = z.defined() && z.dim() > 0 ? z.size(0) : 0;
-  check_input(z, "decode z", with_batch(b, m.sample_shape()), at::kFloat);
-  const auto x = run<Error>(*impl_->vae_decoder, "u [" + std::to_string(b) + ", ...]",
-                            {z / m.autoencoder.scaling_factor});
-  check_input(x, "vae_decoder output", {b, d.channels, d.height, d.width}, at::kFloat);
-  return x;
+  return run_autoencoder(*impl_, impl_->vae_decoder.get(), "decode",
+                         z / m.autoencoder.scaling_factor, m.sample_shape(),
+                         {d.channels, d.height, d.width});
 }
 
 torch::Tensor ModelBundle::classify(const torch::Tensor& x) const {

@@ -304,10 +304,10 @@ std::string read_file_entry(const ManifestReader& r, const json& files, const st
   return name;
 }
 
-void read_autoencoder(const ManifestReader& r, const json& root, BundleManifest& m) {
-  const json& a = r.object(root, "", "latent");
+// "latent" (`a`): the autoencoder of a latent bundle whose images are `image`.
+AutoencoderSpec read_autoencoder(const ManifestReader& r, const json& a, const ImageSpec& image) {
   const std::string p = "latent.";
-  AutoencoderSpec& spec = m.autoencoder;
+  AutoencoderSpec spec;
   spec.channels = static_cast<int>(r.integer(a, p, "channels", 1, 64));
   spec.downsampling_factor = static_cast<int>(r.integer(a, p, "downsampling_factor", 1, 64));
   spec.scaling_factor =
@@ -315,9 +315,10 @@ void read_autoencoder(const ManifestReader& r, const json& root, BundleManifest&
   if (!(spec.scaling_factor > 0.0) || !std::isfinite(spec.scaling_factor))
     r.fail(p + "scaling_factor", "a positive number", std::to_string(spec.scaling_factor));
   const int f = spec.downsampling_factor;
-  if (m.image.height % f != 0 || m.image.width % f != 0)
+  if (image.height % f != 0 || image.width % f != 0)
     r.fail("resolution", "multiples of latent.downsampling_factor " + std::to_string(f),
-           std::to_string(m.image.height) + "x" + std::to_string(m.image.width));
+           std::to_string(image.height) + "x" + std::to_string(image.width));
+  return spec;
 }
 
 void read_text(const ManifestReader& r, const json& root, BundleManifest& m) {
@@ -354,7 +355,7 @@ void read_space(const ManifestReader& r, const json& root, const json& files, Bu
         throw ModelLoadError(r.file() + ": missing key \"files." + key +
                              "\" (a latent bundle needs files.vae_encoder and files.vae_decoder)");
     }
-    read_autoencoder(r, root, m);
+    m.autoencoder = read_autoencoder(r, r.object(root, "", "latent"), m.image);
   }
   m.conditioning = r.choice(root, "", "conditioning", {"class", "text"});
   if (m.text_conditioned() && !files.contains("prompts"))
