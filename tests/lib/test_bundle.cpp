@@ -15,22 +15,12 @@
 #include <thread>
 #include <vector>
 
+#include "bundle_test_util.h"
+
 namespace {
 
-const std::string kBundles = std::string(HIGFA_FIXTURES_DIR) + "/bundles/";
-
-// The message of the ModelLoadError that loading `name` throws ("" if it loads).
-std::string load_error(const std::string& name) {
-  try {
-    higfa::ModelBundle::load(kBundles + name);
-  } catch (const higfa::ModelLoadError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << "message: " << (haystack)
+using higfa::testing::kBundles;
+using higfa::testing::load_error;
 
 torch::Tensor alphas_cumprod() {
   const auto betas = torch::linspace(0.0001, 0.02, 1000, torch::kDouble);
@@ -210,8 +200,9 @@ TEST(BundleErrors, ClassNamesLengthMismatchGivesBothCounts) {
 TEST(BundleErrors, LatentBundleWithoutAutoencoderNamesTheMissingFiles) {
   const std::string msg = load_error("bad-latent");
   EXPECT_CONTAINS(msg, "bad-latent/manifest.json");
-  EXPECT_CONTAINS(msg, "missing key \"files.vae_encoder\" (a latent bundle needs "
-                       "files.vae_encoder and files.vae_decoder)");
+  EXPECT_CONTAINS(msg,
+                  "missing key \"files.vae_encoder\" (a latent bundle needs "
+                  "files.vae_encoder and files.vae_decoder)");
 }
 
 TEST(BundleErrors, MissingDenoiserFileNamesTheFile) {

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "bundle_test_util.h"
+
 #ifndef HIGFA_FIXTURES_DIR
 #error "HIGFA_FIXTURES_DIR must name tests/fixtures"
 #endif
@@ -31,7 +33,8 @@ namespace {
 // constant μ_c its prompt embedding carries (row 0, columns 0..3; the unconditional one has μ = 0);
 // the decoder is linear with an exact left inverse as encoder; the classifier prefers the class
 // whose decoded μ is nearest.
-const std::string kBundles = std::string(HIGFA_FIXTURES_DIR) + "/bundles/";
+using testing::kBundles;
+using testing::load_error;
 const std::string kLatent = kBundles + "latent-tiny";
 const std::vector<std::vector<float>> kMu = {
     {-0.6f, 0.3f, 0.0f, 0.5f}, {0.2f, -0.4f, 0.6f, -0.3f}, {0.5f, 0.5f, -0.5f, 0.1f}};
@@ -45,18 +48,6 @@ const ModelBundle& bundle() {
 torch::Tensor class_latent(int c) {
   return torch::tensor(kMu[static_cast<std::size_t>(c)]).view({1, 4, 1, 1}).expand({1, 4, 4, 6});
 }
-
-std::string load_error(const std::string& name) {
-  try {
-    ModelBundle::load(kBundles + name);
-  } catch (const ModelLoadError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-#define EXPECT_CONTAINS(haystack, needle) \
-  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << (haystack)
 
 SamplerOptions cfg_options(int steps) {
   SamplerOptions o;
