@@ -66,6 +66,7 @@ static_assert(DEFAULT_PROP_ELASTIC_ALPHA == kLib.transform.elastic_alpha);
 static_assert(DEFAULT_PROP_ELASTIC_SIGMA == kLib.transform.elastic_sigma);
 static_assert(DEFAULT_PROP_EDGE_DROPOUT == kLib.transform.edge_dropout);
 static_assert(static_cast<bool>(DEFAULT_PROP_TRANSFORM_CONTOUR) == kLib.transform_contour);
+static_assert(static_cast<bool>(DEFAULT_PROP_CLIP_SAMPLE) == kLib.clip_sample);
 
 constexpr GParamFlags kPlaying = static_cast<GParamFlags>(
     G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
@@ -268,6 +269,8 @@ constexpr gsthigfa::Field<Settings> kFields[] = {
         PROP_NUM_INFERENCE_STEPS),
     gsthigfa::field<Settings, &Settings::options, &higfa::SamplerOptions::transform_contour>(
         PROP_TRANSFORM_CONTOUR),
+    gsthigfa::field<Settings, &Settings::options, &higfa::SamplerOptions::clip_sample>(
+        PROP_CLIP_SAMPLE),
 };
 
 }  // namespace
@@ -383,6 +386,13 @@ static void install_sampler_properties(GObjectClass* gobject_class) {
                            "Apply the per-sample seeded random contour transform; FALSE uses the "
                            "contour as extracted",
                            DEFAULT_PROP_TRANSFORM_CONTOUR, kPlaying));
+  g_object_class_install_property(
+      gobject_class, PROP_CLIP_SAMPLE,
+      g_param_spec_boolean("clip-sample", "Clip sample",
+                           "Pixel bundles: clamp the predicted clean image to the value range "
+                           "before every scheduler update, so guidance cannot push it out of "
+                           "range; latent bundles are never clipped",
+                           DEFAULT_PROP_CLIP_SAMPLE, kPlaying));
   for (const DoubleProp& p : kDoubleProps)
     g_object_class_install_property(
         gobject_class, p.id,
@@ -394,6 +404,7 @@ GstHigfaSamplerSettings gst_higfa_sampler_default_settings() {
   for (const DoubleProp& p : kDoubleProps) p.field(s.options) = p.def;
   s.options.num_inference_steps = DEFAULT_PROP_NUM_INFERENCE_STEPS;
   s.options.transform_contour = DEFAULT_PROP_TRANSFORM_CONTOUR;
+  s.options.clip_sample = DEFAULT_PROP_CLIP_SAMPLE;
   return s;
 }
 

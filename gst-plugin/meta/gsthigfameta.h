@@ -243,6 +243,7 @@ struct _GstHigfaFinalWeights {
  * @classifier_grad: (nullable): "exact" or "approx"
  * @grad_clip: gradient-norm clip (0: none)
  * @transform_contour: %TRUE: the contour was transformed per sample
+ * @clip_sample: %TRUE: x̂0 was clamped to the value range before every scheduler update
  * @has_final_weights: %FALSE: no step was traced and @final_weights is unset
  * @final_weights: the weights at the last traced step
  *
@@ -269,6 +270,7 @@ struct _GstHigfaGuidanceParams {
   gchar *classifier_grad;
   gdouble grad_clip;
   gboolean transform_contour;
+  gboolean clip_sample;
   gboolean has_final_weights;
   GstHigfaFinalWeights final_weights;
 };

@@ -60,6 +60,7 @@ GstHigfaGuidanceParams guidance_params(const higfa::GuidanceRecord& g) {
       const_cast<gchar*>(g.classifier_grad.c_str()),
       g.grad_clip,
       g.transform_contour,
+      g.clip_sample,
       g.has_final_weights,
       GstHigfaFinalWeights{w.step, w.text_weight, w.contour_weight, w.classifier_weight,
                            w.modulation_confidence, w.classifier_applied},
@@ -88,6 +89,7 @@ higfa::GuidanceRecord guidance_record(const GstHigfaGuidanceParams& g, const gch
   r.classifier_grad = str(g.classifier_grad);
   r.grad_clip = g.grad_clip;
   r.transform_contour = g.transform_contour != FALSE;
+  r.clip_sample = g.clip_sample != FALSE;
   r.has_final_weights = g.has_final_weights != FALSE;
   const GstHigfaFinalWeights& w = g.final_weights;
   r.final_weights = higfa::FinalWeights{w.step,

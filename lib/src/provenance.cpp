@@ -62,6 +62,7 @@ json guidance_object(const GuidanceRecord& g) {
       {"classifier_grad", g.classifier_grad},
       {"grad_clip", g.grad_clip},
       {"transform_contour", g.transform_contour},
+      {"clip_sample", g.clip_sample},
       {"final_weights", final_weights_object(g)},
   };
 }

@@ -63,6 +63,7 @@ GuidanceRecord make_guidance_record(const SamplerOptions& options, const SampleR
   g.classifier_grad = to_string(options.classifier_grad);
   g.grad_clip = options.grad_clip;
   g.transform_contour = options.transform_contour;
+  g.clip_sample = result.x0_clipped;
   g.has_final_weights = !result.trace.empty();
   if (g.has_final_weights) {
     const StepTrace& last = result.trace.back();

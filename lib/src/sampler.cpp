@@ -85,6 +85,7 @@ class SamplingRun {
   ClassifierTerm classifier_term(std::int64_t t, const std::vector<double>& text,
                                  const std::vector<double>& contour);
   void modulation_confidence(std::int64_t t);
+  torch::Tensor clipped(const torch::Tensor& eps, std::int64_t t) const;
   void advance(const torch::Tensor& eps, std::int64_t t);
   void step(int i);
   void finish();
@@ -96,6 +97,7 @@ class SamplingRun {
   const BundleManifest& manifest_;
   const std::int64_t b_;
   const torch::Device device_;
+  const bool clip_;  // clip_sample on a pixel bundle
   std::unique_ptr<Scheduler> scheduler_;
   int first_fine_ = 0;
   int t_start_ = 0;  // the first step run (img2img skips the ones before)
@@ -118,7 +120,8 @@ SamplingRun::SamplingRun(const ModelBundle& bundle, const SamplerOptions& option
       batch_(batch),
       manifest_(bundle.manifest()),
       b_(static_cast<std::int64_t>(batch.size())),
-      device_(bundle.device()) {
+      device_(bundle.device()),
+      clip_(options.clip_sample && !manifest_.latent) {
   // The guidance is done in ε space whatever the model predicts; the scheduler steps with ε.
   SchedulerConfig config = manifest_.scheduler;
   config.prediction_type = PredictionType::kEpsilon;
@@ -172,6 +175,7 @@ void SamplingRun::prepare_sample(std::size_t b, std::vector<torch::Tensor>& nois
   SampleResult result;
   result.class_id = r.class_id;
   result.seed = r.seed;
+  result.x0_clipped = clip_;
   if (manifest_.text_conditioned()) {
     result.prompt_index = prompt_index_for(r.seed, bundle_.prompt_count(r.class_id));
     result.prompt = manifest_.text.prompts[static_cast<std::size_t>(r.class_id)]
@@ -321,6 +325,18 @@ void SamplingRun::modulation_confidence(std::int64_t t) {
   x0_prev_ = torch::Tensor();
 }
 
+// clip_sample: the ε whose x̂0 is x̂0(ε) clamped to the value range, ε unchanged otherwise.
+// DDIM then steps as diffusers' clip_sample with use_clipped_model_output, DPM-Solver++ from the
+// clamped data prediction. Guidance that pushes x̂0 out of range (classifier gradients climbing
+// into saturated texture) is cut at every step instead of only at the final image.
+torch::Tensor SamplingRun::clipped(const torch::Tensor& eps, std::int64_t t) const {
+  if (!clip_) return eps;
+  const double ab = scheduler_->alpha_prod(t);
+  const ValueRange& range = manifest_.image.range;
+  const torch::Tensor x0 = predict_x0(x_, eps, ab).clamp(range.lo, range.hi);
+  return (x_ - std::sqrt(ab) * x0) / std::sqrt(1.0 - ab);
+}
+
 void SamplingRun::advance(const torch::Tensor& eps, std::int64_t t) {
   if (opt_.eta == 0.0) {
     x_ = scheduler_->step(eps, t, x_).prev_sample;
@@ -368,7 +384,7 @@ void SamplingRun::step(int i) {
     x0_prev_ = predict_x0(x_, term.eps_hat, scheduler_->alpha_prod(t));
   }
   // 3. The scheduler's update with ε̃ (§4.5).
-  advance(term.correction.defined() ? term.eps_hat - term.correction : term.eps_hat, t);
+  advance(clipped(term.correction.defined() ? term.eps_hat - term.correction : term.eps_hat, t), t);
   // 4. The trace.
   const std::vector<double> applied_norm = term.correction.defined()
                                                ? to_vector(per_sample_norm(term.correction))

@@ -33,7 +33,7 @@ auto fields(const SamplerOptions& o) {
                   o.text_modulation.hi, o.contour_modulation.lo, o.contour_modulation.hi,
                   o.classifier_modulation.lo, o.classifier_modulation.hi, o.gamma,
                   o.classifier_gate, o.classifier_grad, o.grad_clip, o.mode, o.transform_contour,
-                  o.record_intermediates);
+                  o.clip_sample, o.record_intermediates);
 }
 
 }  // namespace

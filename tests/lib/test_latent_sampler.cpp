@@ -139,6 +139,20 @@ TEST(LatentSampler, ExactEpsilonRecoversTheClassImageThroughTheDecoder) {
   }
 }
 
+// A latent has no value range: clip-sample leaves latent sampling bit for bit as it is.
+TEST(LatentSampler, ClipSampleNeverTouchesLatents) {
+  SamplerOptions o = cfg_options(6);
+  o.guidance_scale = 4.0;
+  o.clip_sample = false;
+  const auto plain = Sampler(bundle(), o).sample(requests(0, 2, 40));
+  o.clip_sample = true;
+  const auto clip = Sampler(bundle(), o).sample(requests(0, 2, 40));
+  for (std::size_t i = 0; i < clip.size(); ++i) {
+    EXPECT_FALSE(clip[i].x0_clipped);
+    EXPECT_TRUE(torch::equal(clip[i].image, plain[i].image));
+  }
+}
+
 TEST(LatentSampler, PromptIsDrawnFromTheSeedAndRecorded) {
   Sampler sampler(bundle(), cfg_options(4));
   const auto results = sampler.sample(requests(2, 12, 100));

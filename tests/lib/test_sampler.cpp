@@ -236,6 +236,33 @@ TEST(Sampler, GradClipBoundsTheAppliedTerm) {
   EXPECT_GT(clipped, 0) << "the clip never bound; pick a smaller one";
 }
 
+// The fraction of pixels at the edge of the value range [−1, 1].
+double saturated_fraction(const std::vector<SampleResult>& results) {
+  double n = 0.0, total = 0.0;
+  for (const SampleResult& r : results) {
+    n += (r.image.abs() >= 0.999f).sum().item<double>();
+    total += static_cast<double>(r.image.numel());
+  }
+  return n / total;
+}
+
+// clip-sample: an over-driven classifier term pushes x̂0 out of range, and the final clamp turns
+// that into saturated pixels; clamping x̂0 before every update keeps them off the edges.
+TEST(Sampler, ClipSampleKeepsOverDrivenGuidanceOffTheRangeEdges) {
+  SamplerOptions o = fast_options(GuidanceMode::kHigfaFixed);
+  o.classifier_scale = 400.0;
+  std::vector<SampleRequest> b = requests(8, 31);
+  for (SampleRequest& r : b) r.class_id = 0;  // mean −0.5: the term pushes towards −1
+  o.clip_sample = false;
+  const auto unclipped = run(o, b);
+  o.clip_sample = true;
+  const auto clipped = run(o, b);
+  for (const SampleResult& r : unclipped) EXPECT_FALSE(r.x0_clipped);
+  for (const SampleResult& r : clipped) EXPECT_TRUE(r.x0_clipped);
+  EXPECT_GT(saturated_fraction(unclipped), 0.5) << "the guidance did not saturate; raise it";
+  EXPECT_LT(saturated_fraction(clipped), 0.75 * saturated_fraction(unclipped));
+}
+
 // record_intermediates exposes x_t after every step; the modes share everything before ρ.
 TEST(Sampler, HigfaAndHigfaFixedDifferOnlyInTheFinalStage) {
   SamplerOptions fixed = fast_options(GuidanceMode::kHigfaFixed);

@@ -58,6 +58,7 @@ struct GuidanceRecord {
   std::string classifier_grad;  ///< "exact", "approx"
   double grad_clip = 0.0;
   bool transform_contour = true;
+  bool clip_sample = false;        ///< x̂0 clamped to the value range before each update
   bool has_final_weights = false;  ///< false: no step was traced (JSON null)
   FinalWeights final_weights;
 };
@@ -132,7 +133,8 @@ std::string to_json(const ContourTransformParams& transform);
 /// {"mode", "scheduler", "num_inference_steps", "eta", "strength", "fine_stage",
 ///  "guidance_scale", "contour_scale", "classifier_scale", "text_modulation": {"lo", "hi"},
 ///  "contour_modulation", "classifier_modulation", "gamma", "classifier_gate",
-///  "classifier_grad", "grad_clip", "transform_contour", "final_weights": {...} or null}.
+///  "classifier_grad", "grad_clip", "transform_contour", "clip_sample",
+///  "final_weights": {...} or null}.
 std::string to_json(const GuidanceRecord& guidance);
 /// {"source_id", "class_id", "class_name", "sample_index", "seed", "mode", "transform",
 ///  "guidance", "final_confidence" (null when < 0), "extra": {"bundle", "bundle_name",

@@ -62,6 +62,10 @@ struct SamplerOptions {
   GuidanceMode mode = GuidanceMode::kHigfa;
   ContourTransformOptions transform;  ///< ranges of the per-sample contour transform
   bool transform_contour = true;      ///< false: use the fitted contour as is
+  /// Pixel bundles: clamp x̂0 to the value range before every scheduler update and step with the
+  /// ε of the clamped x̂0 (diffusers' clip_sample with use_clipped_model_output). Latent bundles
+  /// are never clipped (a latent has no range).
+  bool clip_sample = true;
   bool record_intermediates = false;  ///< keep x_t after every step in SampleResult
 };
 
@@ -114,6 +118,7 @@ struct SampleResult {
   double final_confidence = 0.0;     ///< p_y on the final image
   bool contour_used = false;         ///< a contour conditioned this sample
   ContourTransformParams transform;  ///< identity unless a contour was transformed
+  bool x0_clipped = false;           ///< clip_sample applied (a pixel bundle with clip_sample)
   int prompt_index = -1;             ///< text bundles: the prompt drawn from the class's set
   std::string prompt;                ///< its text ("" for class bundles)
   std::vector<StepTrace> trace;      ///< one entry per step run
