@@ -26,11 +26,15 @@ and reports top-1 on the official test set (or, with --split val, on pool 55 000
 bench/tune.py scores on), mean +- std over the seeds. Also per mode: fidelity (the judge's
 accuracy on the synthetic images before and after the filter), keep rate, diversity (mean distance
 of each synthetic image to its source: RMSE in pixels of [0, 1] and L2 distance of the judge's
-penultimate features) and a contact sheet. Results: docs/RESULTS.md ("Few-shot quality"),
-docs/quality_accuracy.png (bar chart), docs/quality_contact_sheet.png.
+penultimate features), the artifact rate before and after the filter (bench/artifacts.py) and a
+contact sheet. Results: docs/RESULTS.md ("Few-shot quality"), docs/quality_accuracy.png (bar
+chart), docs/quality_contact_sheet.png; with --bundle other than the default, the section is
+"Few-shot quality, BUNDLE NAME" and the figures docs/quality_<name>_accuracy.png and
+docs/quality_<name>_contact_sheet.png, so each bundle keeps its own table.
 
   /usr/bin/python3 bench/quality.py                  # the full benchmark (about 20 min on 2 cores)
   /usr/bin/python3 bench/quality.py --seeds 0 --k 5 --train-steps 100 --no-write   # a quick look
+  /usr/bin/python3 bench/quality.py --bundle models/fashion-mnist-latent --k 10  # latent space
 """
 import argparse
 import json
@@ -43,6 +47,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import artifacts  # noqa: E402
 import benchlib  # noqa: E402
 import fewshot  # noqa: E402
 
@@ -79,8 +84,9 @@ def parse_args(argv=None):
     ap.add_argument("--sampler-props", default="",
                     help="extra higfasampler properties for every mode, e.g. 'classifier-scale=2'")
     ap.add_argument("--filter-props", default="", help="extra confidencefilter properties")
-    ap.add_argument("--work", default=os.path.join(benchlib.ROOT, "out", "quality"),
-                    help="where the exported reals and the synthetic images go")
+    ap.add_argument("--work", default=None,
+                    help="where the exported reals and the synthetic images go "
+                         "(default: out/quality, out/quality-<bundle name> for another bundle)")
     ap.add_argument("--no-write", action="store_true", help="do not update docs/")
     ap.add_argument("--report-from", metavar="RESULTS_JSON",
                     help="only re-render docs/ from an earlier run's results.json")
@@ -89,11 +95,28 @@ def parse_args(argv=None):
     args.k = sorted(int(v) for v in args.k.split(","))
     args.seeds = [int(v) for v in args.seeds.split(",")]
     args.modes = args.modes.split(",")
+    if args.work is None:
+        name = bundle_name(args)
+        args.work = os.path.join(benchlib.ROOT, "out",
+                                 "quality" if name is None else "quality-" + name)
     known = BASELINES + list(SYNTHETIC)
     for m in args.modes:
         if m not in known:
             ap.error("unknown mode %r (known: %s)" % (m, ", ".join(known)))
     return args
+
+
+def bundle_name(args):
+    """None for the default bundle, else its directory's name (tables and figures per bundle)."""
+    if os.path.realpath(args.bundle) == os.path.realpath(benchlib.BUNDLE):
+        return None
+    return os.path.basename(os.path.normpath(args.bundle))
+
+
+def figure_path(args, what):
+    """docs/quality_<what>.png, or docs/quality_<bundle>_<what>.png for another bundle."""
+    name = bundle_name(args)
+    return os.path.join(DOCS, "quality_%s%s.png" % ("" if name is None else name + "_", what))
 
 
 def synthesize(args, reals_dir, out_dir, mode, seed):
@@ -199,11 +222,14 @@ def synthetic_metrics(judge, x, rows, src32, s_per_image):
     pred, feat = benchlib.judge_eval(judge, x)
     _, src_feat = benchlib.judge_eval(judge, src)
     correct = pred == y
+    art = artifacts.artifact_flags(x, y)
     rmse = np.sqrt((((x.astype(np.float32) - src) / 255.0) ** 2).mean(axis=(1, 2)))
     fdist = np.linalg.norm(feat - src_feat, axis=1)
     return {"fidelity_before": float(correct.mean()),
             "fidelity_after": float(correct[kept].mean()) if kept.any() else float("nan"),
             "keep_rate": float(kept.mean()),
+            "artifacts_before": float(art.mean()),
+            "artifacts_after": float(art[kept].mean()) if kept.any() else float("nan"),
             "pixel_rmse": float(rmse.mean()),
             "feature_dist": float(fdist.mean()),
             "s_per_image": float(s_per_image)}
@@ -333,6 +359,8 @@ def bar_chart(args, acc, path):
 
 
 def pct(values):
+    if values is None:
+        return ""  # a results.json from before the measure existed
     m, s = mean_std(values)
     return "%.1f ± %.1f" % (100 * m, 100 * s)
 
@@ -365,17 +393,19 @@ def report(args, res, ref, wall, conditions):
             continue
         v = {key: [d[key] for d in synth[m]] for key in synth[m][0]}
         srows.append([m, pct(v["fidelity_before"]), pct(v["fidelity_after"]), pct(v["keep_rate"]),
+                      pct(v.get("artifacts_before")), pct(v.get("artifacts_after")),
                       "%.3f" % np.mean(v["pixel_rmse"]), "%.2f" % np.mean(v["feature_dist"]),
                       "%.3f" % np.mean(v["s_per_image"])])
-    srows.append(["(two real images of one class)", "", "", "", "%.3f" % ref[0], "%.2f" % ref[1],
-                  ""])
+    srows.append(["(two real images of one class)", "", "", "", "", "", "%.3f" % ref[0],
+                  "%.2f" % ref[1], ""])
     stab = benchlib.table(["mode", "fidelity before filter %", "fidelity after filter %",
-                           "kept %", "pixel RMSE to source", "judge-feature distance to source",
+                           "kept %", "artifacts before filter %", "artifacts after filter %",
+                           "pixel RMSE to source", "judge-feature distance to source",
                            "sampler s / image"], srows)
     best = {k: max(args.modes, key=lambda m: np.mean(acc[(m, k)])) for k in args.k}
     cmd = "/usr/bin/python3 bench/quality.py " + " ".join(shlex.quote(a) for a in args.argv)
     return (
-        "Few-shot protocol of design §7 on the default bundle: k real images per class drawn per "
+        "Few-shot protocol of design §7 on %s: k real images per class drawn per "
         "seed from pool images 50 000-54 999, M = %d synthetic images per real image from the "
         "GStreamer pipeline (`datasetsrc ! contourextract ! higfasampler ! fgclassifier ! "
         "confidencefilter ! datasetsink`, DDIM %d steps, confidencefilter at its defaults: "
@@ -391,23 +421,28 @@ def report(args, res, ref, wall, conditions):
         "fine-stage 0.5; they apply to every mode that uses them, `cfg` included); `higfa-s4` is "
         "`higfa` with design §4's original constants (%s). The last column counts the "
         "(seed, k) runs in which a mode had the best accuracy.\n\n%s\n\nBest mode (mean): %s."
-        "\n\n![few-shot accuracy](quality_accuracy.png)\n\n"
+        "\n\n![few-shot accuracy](%s)\n\n"
         "Synthetic images (all seeds, k = %d sets; fidelity = the independent judge's accuracy "
         "against the intended class; distances are each synthetic image's to its own source "
         "image; the last row is the same distances between two different real images of one "
-        "class, for scale):\n\n%s\n\nContact sheet (seed %d; per class: source, its contour, a "
+        "class, for scale; artifacts = the share of images whose high-frequency energy exceeds "
+        "the 99th percentile of real test images of their class, `bench/artifacts.py`, 1 %% of "
+        "real images by construction):\n\n%s\n\nContact sheet (seed %d; per class: source, its contour, a "
         "transformed contour re-drawn from the parameters recorded in the provenance, then %d "
         "outputs per mode; red frame = rejected by the filter): "
-        "[quality_contact_sheet.png](quality_contact_sheet.png)\n\n%s- sampler properties: %s; "
+        "[%s](%s)\n\n%s- sampler properties: %s; "
         "filter properties: %s\n- wall clock of the whole run: %.1f min (synthesis %.1f min, CNN "
         "training %.1f min)\n\nCommand: `%s`\n"
-        % (args.samples, args.steps, (" " + args.filter_props) if args.filter_props else "",
+        % ("the default bundle" if bundle_name(args) is None else "`%s`" % args.bundle,
+           args.samples, args.steps, (" " + args.filter_props) if args.filter_props else "",
            args.train_steps,
            "official test set (10 000 images)" if args.split == "test"
            else "pool's validation half (55 000-59 999)",
            ", ".join(map(str, args.seeds)), DESIGN_CONSTANTS, tab,
-           "; ".join("k = %d: %s" % (k, best[k]) for k in args.k), args.k[-1], stab,
-           args.seeds[0], args.samples, conditions,
+           "; ".join("k = %d: %s" % (k, best[k]) for k in args.k),
+           os.path.basename(figure_path(args, "accuracy")), args.k[-1], stab,
+           args.seeds[0], args.samples, os.path.basename(figure_path(args, "contact_sheet")),
+           os.path.basename(figure_path(args, "contact_sheet")), conditions,
            args.sampler_props or "defaults", args.filter_props or "defaults", wall / 60,
            res["timing"]["synthesis"] / 60, res["timing"]["training"] / 60, cmd))
 
@@ -446,10 +481,12 @@ def main(argv=None):
     body = report(args, res, ref, wall, conditions)
     print(body)
     if not args.no_write:
-        bar_chart(args, res["acc"], os.path.join(DOCS, "quality_accuracy.png"))
+        bar_chart(args, res["acc"], figure_path(args, "accuracy"))
         if any(m in args.modes for m in SYNTHETIC):
-            contact_sheet(args, args.seeds[0], os.path.join(DOCS, "quality_contact_sheet.png"))
+            contact_sheet(args, args.seeds[0], figure_path(args, "contact_sheet"))
         title = "Few-shot quality" + ("" if args.split == "test" else " (validation split)")
+        if bundle_name(args) is not None:
+            title += ", " + bundle_name(args)
         benchlib.update_section(title, body)
 
 

@@ -11,6 +11,8 @@ on per-class x 10 few-shot pool images (Fashion-MNIST train 50 000-59 999, the f
 of each class in index order, exported to a temporary directory), times the wall clock, and scores
 the outputs with the independent judge (models/judge/judge.pt): its accuracy against the intended
 class, and the mean of the sampler's own final confidence (provenance final_confidence).
+and the artifact rate of the outputs (bench/artifacts.py: the share of images whose
+high-frequency energy exceeds the 99th percentile of real test images of their class).
 The table goes to stdout and to the "Sampler modes" section of docs/RESULTS.md.
 
   /usr/bin/python3 bench/sampler_modes.py --plugin-dir build/gst-plugin
@@ -22,6 +24,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import artifacts  # noqa: E402
 import benchlib  # noqa: E402
 
 MODES = ["cfg", "contour", "higfa-fixed", "higfa"]
@@ -30,12 +33,13 @@ def write(args, n, rows, final):
     """Print the table and, unless --no-write, put it into docs/RESULTS.md."""
     tab = benchlib.table(["guidance", "images", "wall (s)", "s / image", "start-up (s)",
                           "s / image (steady)", "judge accuracy",
-                          "mean final confidence", "peak RSS (MiB)"], rows)
+                          "mean final confidence", "artifacts", "peak RSS (MiB)"], rows)
     print(tab)
     cmd = ("GST_PLUGIN_PATH=%s gst-launch-1.0 datasetsrc location=POOL labels-file=POOL/labels.txt "
            "bundle=models/fashion-mnist ! contourextract ! higfasampler bundle=models/fashion-mnist "
-           "samples-per-image=1 seed=%d threads=%d num-inference-steps=%d guidance=MODE ! "
-           "datasetsink location=OUT/MODE" % (args.plugin_dir, args.seed, args.threads, args.steps))
+           "samples-per-image=1 seed=%d threads=%d num-inference-steps=%d %sguidance=MODE ! "
+           "datasetsink location=OUT/MODE" % (args.plugin_dir, args.seed, args.threads, args.steps,
+                                              args.sampler_props + " " if args.sampler_props else ""))
     body = (
         "%d few-shot pool images (%d per class: the first of each class in Fashion-MNIST train "
         "index order from 50 000), one sample each, per guidance mode. Seconds per image are the "
@@ -44,17 +48,21 @@ def write(args, n, rows, final):
         "written, per image (`bench/gst_timed.py` runs the description and times it). "
         "Peak RSS: that process (GStreamer, Python GI, the plugin). Judge accuracy: "
         "the independent judge (`models/judge/judge.pt`) on the outputs against the intended "
-        "class; mean final confidence: the guidance classifier's, from the manifest's provenance."
-        "\n\n%s\n\n%s- sampler: DDIM, %d steps, seed %d, other properties at their defaults\n\n"
+        "class; mean final confidence: the guidance classifier's, from the manifest's provenance; "
+        "artifacts: the share of outputs whose high-frequency energy exceeds the 99th percentile "
+        "of real test images of their class (`bench/artifacts.py`; 1 %% of real images by "
+        "construction)."
+        "\n\n%s\n\n%s- sampler: %d steps, seed %d, %s, other properties at their defaults\n\n"
         "Command: `/usr/bin/python3 bench/sampler_modes.py %s`, which runs for each MODE the "
         "equivalent of\n\n"
         "```\n%s\n```\n" % (n, args.per_class, tab, benchlib.conditions(args.threads),
-                           args.steps, args.seed, " ".join(shlex.quote(a) for a in sys.argv[1:]),
+                           args.steps, args.seed, args.sampler_props or "scheduler at its default",
+                           " ".join(shlex.quote(a) for a in sys.argv[1:]),
                            cmd))
     if not final:
         body += "\n(Partial: the modes not listed did not finish.)\n"
     if not args.no_write:
-        benchlib.update_section("Sampler modes (%d samples each)" % n, body)
+        benchlib.update_section(args.section or "Sampler modes (%d samples each)" % n, body)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -64,6 +72,10 @@ def main():
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--sampler-props", default="",
+                    help="extra higfasampler properties for every mode, e.g. 'clip-sample=false'")
+    ap.add_argument("--section", default="",
+                    help="docs/RESULTS.md section title (default: 'Sampler modes (N samples each)')")
     ap.add_argument("--no-write", action="store_true", help="do not update docs/RESULTS.md")
     args = ap.parse_args()
 
@@ -73,7 +85,8 @@ def main():
     src = "datasetsrc location=%s labels-file=%s/labels.txt bundle=%s" % (
         data, data, benchlib.BUNDLE)
     sampler = ("higfasampler bundle=%s samples-per-image=1 seed=%d threads=%d "
-               "num-inference-steps=%d" % (benchlib.BUNDLE, args.seed, args.threads, args.steps))
+               "num-inference-steps=%d %s" % (benchlib.BUNDLE, args.seed, args.threads, args.steps,
+                                          args.sampler_props))
 
     rows = []
     for mode in args.modes.split(","):
@@ -83,13 +96,16 @@ def main():
         r = benchlib.run_timed(desc, args.plugin_dir)
         wall, rss = r["wall"], r["rss_kib"]
         acc, conf, count = benchlib.judge_scores(out)
+        art, _ = artifacts.folder_rate(out)
         if count != n:
             raise RuntimeError("%s: %d outputs for %d inputs" % (mode, count, n))
         rows.append((mode, count, "%.1f" % wall, "%.3f" % (wall / count), "%.1f" % r["startup"],
                      "%.3f" % (r["steady"] / count),
-                     "%.1f %%" % (100 * acc), "%.3f" % conf, "%.0f" % (rss / 1024)))
-        print("%-12s %d images  %.1f s  %.3f s/image  judge %.1f %%  conf %.3f  RSS %.0f MiB"
-              % (mode, count, wall, wall / count, 100 * acc, conf, rss / 1024), flush=True)
+                     "%.1f %%" % (100 * acc), "%.3f" % conf, "%.1f %%" % (100 * art),
+                     "%.0f" % (rss / 1024)))
+        print("%-12s %d images  %.1f s  %.3f s/image  judge %.1f %%  conf %.3f  artifacts %.1f %%  "
+              "RSS %.0f MiB" % (mode, count, wall, wall / count, 100 * acc, conf, 100 * art,
+                                rss / 1024), flush=True)
         write(args, n, rows, len(rows) == len(args.modes.split(",")))
 
 if __name__ == "__main__":
