@@ -113,7 +113,7 @@ ClassifierGradient approx_classifier_gradient(const ModelBundle& bundle, const t
   const torch::Tensor leaf = x0.detach().requires_grad_(true);
   const torch::Tensor log_p = class_log_probability(bundle, bundle.decode(leaf), labels);
   const torch::Tensor grad = torch::autograd::grad({log_p.sum()}, {leaf})[0];
-  return {grad.detach() / std::sqrt(alpha_prod), log_p.detach().exp().cpu()};
+  return {grad.detach() / std::sqrt(alpha_prod), log_p.detach().exp()};
 }
 
 }  // namespace higfa

@@ -3,6 +3,7 @@
 // The confidence modulation rule shared by the text, contour and classifier signals (design §4.4).
 #include <higfa/error.h>
 #include <higfa/modulation.h>
+#include <ATen/ATen.h>
 
 #include <algorithm>
 #include <cmath>
@@ -26,6 +27,12 @@ void validate(const Modulation& modulation, const std::string& what) {
 double modulate(double weight, const Modulation& modulation, double confidence, double gamma) {
   const double c = std::clamp(confidence, 0.0, 1.0);
   return weight * (modulation.lo + (modulation.hi - modulation.lo) * std::pow(1.0 - c, gamma));
+}
+
+torch::Tensor modulate(const torch::Tensor& weight, const Modulation& modulation,
+                       const torch::Tensor& confidence, double gamma) {
+  const torch::Tensor falloff = (1.0 - confidence.clamp(0.0, 1.0)).pow(gamma);
+  return weight * (modulation.lo + (modulation.hi - modulation.lo) * falloff);
 }
 
 }  // namespace higfa

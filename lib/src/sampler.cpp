@@ -33,6 +33,12 @@
 // c measured on step i's own x̂0, in the same classifier forward that gives g. On the first final
 // step the previous x̂0 is the last early step's (an extra classifier call); if the run starts in
 // the final stage (img2img), an unmodulated first pass gives it (an extra denoiser call).
+//
+// Every per-sample weight (w_y, s_k, c, w_cls, the gates) is a [B] f64 tensor on the bundle's
+// device, so a step makes no device-to-host copy: the per-step trace is kept as device tensors
+// and copied to the host once, with the images, when the batch finishes. (`exact` reads one
+// bool per final step, whether any sample is below the gate, to skip a backward through the
+// denoiser when none is.)
 
 namespace higfa {
 namespace {
@@ -46,23 +52,29 @@ bool uses_classifier(GuidanceMode mode) {
   return mode == GuidanceMode::kHigfa || mode == GuidanceMode::kHigfaFixed;
 }
 
-torch::Tensor per_sample(const std::vector<double>& values, const torch::Device& device) {
-  std::vector<float> f(values.begin(), values.end());
-  return torch::tensor(f, torch::TensorOptions().dtype(torch::kFloat)).to(device);
-}
+// A per-sample weight [B] f64 as the factor of a [B, ...] f32 tensor.
+torch::Tensor as_factor(const torch::Tensor& w) { return w.to(torch::kFloat).view({-1, 1, 1, 1}); }
 
-std::vector<double> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.detach().to(torch::kCPU, torch::kDouble).contiguous();
-  return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
-}
-
-// The classifier term of one final-stage step, per sample.
+// The classifier term of one final-stage step, per sample; [B] f64 on the device.
 struct ClassifierTerm {
-  torch::Tensor eps_hat;           // ε̂ (detached)
-  std::vector<double> confidence;  // c on this step's x̂0
-  std::vector<double> weight;      // w_cls(c), 0 where gated
-  std::vector<double> grad_norm;   // ||g|| before clipping, −1 where not computed
-  torch::Tensor correction;        // sqrt(1−ᾱ_t)·w_cls(c)·g, or undefined
+  torch::Tensor eps_hat;     // ε̂ (detached)
+  torch::Tensor confidence;  // c on this step's x̂0; undefined outside classifier steps
+  torch::Tensor weight;      // w_cls(c), 0 where gated
+  torch::Tensor grad_norm;   // ||g|| before clipping, −1 where not computed
+  torch::Tensor correction;  // sqrt(1−ᾱ_t)·w_cls(c)·g, or undefined
+};
+
+// The rows of one step's trace, in StepTrace's order; each [B] f64 on the device.
+enum TraceRow : std::int64_t {
+  kTextWeight,
+  kContourWeight,
+  kModulationConfidence,
+  kConfidence,
+  kClassifierWeight,
+  kGradNorm,
+  kGuidanceNorm,
+  kClassifierApplied,
+  kTraceRows
 };
 
 // One sample() call: the batch's state and the loop.
@@ -77,14 +89,17 @@ class SamplingRun {
                       std::vector<torch::Tensor>& contours);
   torch::Tensor fit_contour(const torch::Tensor& contour) const;
   torch::Tensor initial_sample(const std::vector<torch::Tensor>& noise, int t_start);
-  torch::Tensor guided_epsilon(const torch::Tensor& x, std::int64_t t,
-                               const std::vector<double>& text, const std::vector<double>& contour);
+  torch::Tensor per_sample(double value) const;
+  torch::Tensor guided_epsilon(const torch::Tensor& x, std::int64_t t, const torch::Tensor& text,
+                               const torch::Tensor& contour);
   torch::Tensor predict_x0(const torch::Tensor& x, const torch::Tensor& eps, double ab) const;
-  std::vector<double> measure(const torch::Tensor& x0);
-  std::vector<double> classifier_weights(const std::vector<double>& confidence) const;
-  ClassifierTerm classifier_term(std::int64_t t, const std::vector<double>& text,
-                                 const std::vector<double>& contour);
+  torch::Tensor measure(const torch::Tensor& x0);
+  torch::Tensor classifier_weights(const torch::Tensor& confidence) const;
+  ClassifierTerm classifier_term(std::int64_t t, const torch::Tensor& text,
+                                 const torch::Tensor& contour);
   void modulation_confidence(std::int64_t t);
+  void record(int i, std::int64_t t, const std::vector<torch::Tensor>& rows);
+  void write_trace();
   torch::Tensor clipped(const torch::Tensor& eps, std::int64_t t) const;
   void advance(const torch::Tensor& eps, std::int64_t t);
   void step(int i);
@@ -103,13 +118,16 @@ class SamplingRun {
   int t_start_ = 0;  // the first step run (img2img skips the ones before)
   std::vector<at::Generator> generators_;
   std::vector<SampleResult> results_;
-  std::vector<double> contour_scale_;  // s_k, or 0 for a sample without contour
+  std::vector<double> contour_scales_;  // s_k, or 0 for a sample without contour (host)
+  torch::Tensor contour_scale_;         // the same, [B] f64 on the device
   torch::Tensor labels_;               // y [B] i64
   torch::Tensor cond2_;                // [∅ × B; y]: [2B] i64 or [2B, L, D] f32
   torch::Tensor contour2_;             // [k; k] [2B, 1, H, W] f32
   torch::Tensor x_;                    // the sample x_t [B, C, H, W] (latents [B, Cz, h, w]) f32
-  torch::Tensor x0_prev_;           // x̂0 of the previous step's ε̂, when the next one needs it
-  std::vector<double> confidence_;  // c of the previous final-stage step; empty if none
+  torch::Tensor x0_prev_;     // x̂0 of the previous step's ε̂, when the next one needs it
+  torch::Tensor confidence_;  // c of the previous final-stage step [B] f64; undefined if none
+  std::vector<torch::Tensor> trace_;  // per step run: [kTraceRows, B] f64 on the device
+  std::vector<std::pair<int, std::int64_t>> trace_steps_;  // (i, t) of each
 };
 
 SamplingRun::SamplingRun(const ModelBundle& bundle, const SamplerOptions& options,
@@ -146,6 +164,8 @@ SamplingRun::SamplingRun(const ModelBundle& bundle, const SamplerOptions& option
     cond = at::stack(prompts);
   }
   cond2_ = at::cat({bundle_.unconditional(b_), cond});
+  contour_scale_ = torch::tensor(contour_scales_, torch::TensorOptions().dtype(torch::kDouble))
+                       .to(device_);
   const torch::Tensor k = at::stack(contours).to(device_);
   contour2_ = at::cat({k, k});
   t_start_ = steps - std::min(static_cast<int>(opt_.strength * steps), steps);
@@ -195,7 +215,7 @@ void SamplingRun::prepare_sample(std::size_t b, std::vector<torch::Tensor>& nois
   } else if (uses_contour(opt_.mode)) {
     log(LogLevel::kDebug, which + "no contour: sampling without contour guidance");
   }
-  contour_scale_.push_back(result.contour_used ? opt_.contour_scale : 0.0);
+  contour_scales_.push_back(result.contour_used ? opt_.contour_scale : 0.0);
   contours.push_back(k.unsqueeze(0));
   results_.push_back(std::move(result));
 }
@@ -224,13 +244,18 @@ torch::Tensor SamplingRun::initial_sample(const std::vector<torch::Tensor>& nois
   return scheduler_->add_noise(x0, n, at::full({b_}, t, torch::kLong).to(device_));
 }
 
+// `value` for every sample: [B] f64 on the device.
+torch::Tensor SamplingRun::per_sample(double value) const {
+  return at::full({b_}, value, torch::TensorOptions().dtype(torch::kDouble).device(device_));
+}
+
 // Design §4.3: ε̂ = ε(x,t,∅,k,s) + w_y·(ε(x,t,y,k,s) − ε(x,t,∅,k,s)), both passes in one call.
 torch::Tensor SamplingRun::guided_epsilon(const torch::Tensor& x, std::int64_t t,
-                                          const std::vector<double>& text,
-                                          const std::vector<double>& contour) {
+                                          const torch::Tensor& text,
+                                          const torch::Tensor& contour) {
   const torch::Tensor x2 = at::cat({x, x});
-  const torch::Tensor t2 = at::full({2 * b_}, t, torch::kLong).to(device_);
-  const torch::Tensor s = per_sample(contour, device_);
+  const torch::Tensor t2 = at::full({2 * b_}, t, torch::TensorOptions().dtype(torch::kLong).device(device_));
+  const torch::Tensor s = contour.to(torch::kFloat);
   torch::Tensor e = bundle_.denoise(x2, t2, cond2_, contour2_, at::cat({s, s}));
   ++stats_.denoiser_calls;
   if (e.sizes() != x2.sizes()) {
@@ -242,7 +267,7 @@ torch::Tensor SamplingRun::guided_epsilon(const torch::Tensor& x, std::int64_t t
   }
   const torch::Tensor eps_u = e.narrow(0, 0, b_);
   const torch::Tensor eps_c = e.narrow(0, b_, b_);
-  return eps_u + per_sample(text, device_).view({-1, 1, 1, 1}) * (eps_c - eps_u);
+  return eps_u + as_factor(text) * (eps_c - eps_u);
 }
 
 torch::Tensor SamplingRun::predict_x0(const torch::Tensor& x, const torch::Tensor& eps,
@@ -250,29 +275,25 @@ torch::Tensor SamplingRun::predict_x0(const torch::Tensor& x, const torch::Tenso
   return (x - std::sqrt(1.0 - ab) * eps) / std::sqrt(ab);
 }
 
-// c on the image of x̂0 (decoded, for a latent bundle).
-std::vector<double> SamplingRun::measure(const torch::Tensor& x0) {
+// c on the image of x̂0 (decoded, for a latent bundle): [B] f64 on the device.
+torch::Tensor SamplingRun::measure(const torch::Tensor& x0) {
   ++stats_.classifier_calls;
-  return to_vector(class_log_probability(bundle_, bundle_.decode(x0), labels_).exp());
+  return class_log_probability(bundle_, bundle_.decode(x0), labels_).exp().to(torch::kDouble);
 }
 
 // Design §4.4: w_cls(c) = w_cls·(lo + (hi − lo)(1 − c)^γ) where c < gate (higfa); w_cls (fixed).
-std::vector<double> SamplingRun::classifier_weights(const std::vector<double>& confidence) const {
-  std::vector<double> w(confidence.size(), opt_.classifier_scale);
+torch::Tensor SamplingRun::classifier_weights(const torch::Tensor& confidence) const {
+  const torch::Tensor w = per_sample(opt_.classifier_scale);
   if (opt_.mode != GuidanceMode::kHigfa) return w;
-  for (std::size_t b = 0; b < w.size(); ++b) {
-    w[b] =
-        confidence[b] < opt_.classifier_gate
-            ? modulate(opt_.classifier_scale, opt_.classifier_modulation, confidence[b], opt_.gamma)
-            : 0.0;
-  }
-  return w;
+  return at::where(confidence < opt_.classifier_gate,
+                   modulate(w, opt_.classifier_modulation, confidence, opt_.gamma),
+                   at::zeros_like(w));
 }
 
 // Design §4.4, classifier guidance in ε form (Dhariwal & Nichol 2021, Alg. 2 / eq. 14):
 // ε̃ = ε̂ − sqrt(1−ᾱ_t)·w_cls(c)·g. Returns ε̂, c and the correction.
-ClassifierTerm SamplingRun::classifier_term(std::int64_t t, const std::vector<double>& text,
-                                            const std::vector<double>& contour) {
+ClassifierTerm SamplingRun::classifier_term(std::int64_t t, const torch::Tensor& text,
+                                            const torch::Tensor& contour) {
   const double ab = scheduler_->alpha_prod(t);
   ClassifierTerm term;
   torch::Tensor grad;
@@ -286,9 +307,9 @@ ClassifierTerm SamplingRun::classifier_term(std::int64_t t, const std::vector<do
         class_log_probability(bundle_, bundle_.decode(predict_x0(leaf, eps, ab)), labels_);
     ++stats_.classifier_calls;
     term.eps_hat = eps.detach();
-    term.confidence = to_vector(log_p.exp());
+    term.confidence = log_p.detach().exp().to(torch::kDouble);
     term.weight = classifier_weights(term.confidence);
-    if (std::any_of(term.weight.begin(), term.weight.end(), [](double w) { return w > 0.0; })) {
+    if ((term.weight > 0.0).any().item<bool>()) {  // the one host read of `exact` (see the top)
       grad = torch::autograd::grad({log_p.sum()}, {leaf})[0].detach();
       ++stats_.gradient_passes;
     }
@@ -299,27 +320,26 @@ ClassifierTerm SamplingRun::classifier_term(std::int64_t t, const std::vector<do
         approx_classifier_gradient(bundle_, predict_x0(x_, term.eps_hat, ab), labels_, ab);
     ++stats_.classifier_calls;
     ++stats_.gradient_passes;
-    term.confidence = to_vector(cg.confidence);
+    term.confidence = cg.confidence.to(torch::kDouble);
     term.weight = classifier_weights(term.confidence);
     grad = cg.grad;
   }
-  term.grad_norm.assign(static_cast<std::size_t>(b_), -1.0);
+  term.grad_norm = per_sample(-1.0);
   if (!grad.defined()) return term;
   // 2. per-sample norm cap on g (grad-clip), then the ε-form correction.
-  term.grad_norm = to_vector(per_sample_norm(grad));
-  const torch::Tensor w = per_sample(term.weight, device_).view({-1, 1, 1, 1});
-  term.correction = std::sqrt(1.0 - ab) * w * clip_grad_norm_per_sample(grad, opt_.grad_clip);
+  term.grad_norm = per_sample_norm(grad).to(torch::kDouble);
+  term.correction =
+      std::sqrt(1.0 - ab) * as_factor(term.weight) * clip_grad_norm_per_sample(grad, opt_.grad_clip);
   return term;
 }
 
 // The c that modulates the text and contour strengths of a final-stage step (see the top).
 void SamplingRun::modulation_confidence(std::int64_t t) {
-  if (!confidence_.empty()) return;
+  if (confidence_.defined()) return;
   if (x0_prev_.defined()) {
     confidence_ = measure(x0_prev_);
   } else {
-    const std::vector<double> text(static_cast<std::size_t>(b_), opt_.guidance_scale);
-    const torch::Tensor eps = guided_epsilon(x_, t, text, contour_scale_);
+    const torch::Tensor eps = guided_epsilon(x_, t, per_sample(opt_.guidance_scale), contour_scale_);
     confidence_ = measure(predict_x0(x_, eps, scheduler_->alpha_prod(t)));
   }
   x0_prev_ = torch::Tensor();
@@ -359,18 +379,15 @@ void SamplingRun::advance(const torch::Tensor& eps, std::int64_t t) {
 void SamplingRun::step(int i) {
   const std::int64_t t = scheduler_->timesteps()[static_cast<std::size_t>(i)];
   const bool fine = i >= first_fine_;
-  const auto n = static_cast<std::size_t>(b_);
   // 1. Strengths: fixed (§4.3), or modulated by c in higfa's final stage (§4.4).
-  std::vector<double> text(n, opt_.guidance_scale);
-  std::vector<double> contour = contour_scale_;
-  std::vector<double> modulating(n, -1.0);
+  torch::Tensor text = per_sample(opt_.guidance_scale);
+  torch::Tensor contour = contour_scale_;
+  torch::Tensor modulating = per_sample(-1.0);
   if (fine && opt_.mode == GuidanceMode::kHigfa) {
     modulation_confidence(t);
     modulating = confidence_;
-    for (std::size_t b = 0; b < n; ++b) {
-      text[b] = modulate(opt_.guidance_scale, opt_.text_modulation, modulating[b], opt_.gamma);
-      contour[b] = modulate(contour_scale_[b], opt_.contour_modulation, modulating[b], opt_.gamma);
-    }
+    text = modulate(text, opt_.text_modulation, modulating, opt_.gamma);
+    contour = modulate(contour_scale_, opt_.contour_modulation, modulating, opt_.gamma);
   }
   // 2. ε̂ and, in the final stage of the classifier modes, the classifier term.
   ClassifierTerm term;
@@ -385,34 +402,57 @@ void SamplingRun::step(int i) {
   }
   // 3. The scheduler's update with ε̃ (§4.5).
   advance(clipped(term.correction.defined() ? term.eps_hat - term.correction : term.eps_hat, t), t);
-  // 4. The trace.
-  const std::vector<double> applied_norm = term.correction.defined()
-                                               ? to_vector(per_sample_norm(term.correction))
-                                               : std::vector<double>(n, 0.0);
-  for (std::size_t b = 0; b < n; ++b) {
-    StepTrace s;
-    s.step = i;
-    s.timestep = t;
-    s.fine_stage = fine;
-    s.text_weight = text[b];
-    s.contour_weight = contour[b];
-    s.modulation_confidence = modulating[b];
-    if (!term.confidence.empty()) {
-      s.confidence = term.confidence[b];
-      s.classifier_weight = term.weight[b];
-      s.grad_norm = term.grad_norm[b];
-      s.classifier_applied = term.correction.defined() && term.weight[b] > 0.0;
-      s.guidance_norm = applied_norm[b];
-    }
-    results_[b].trace.push_back(s);
-    if (opt_.record_intermediates) {
-      results_[b].intermediates.push_back(x_[static_cast<std::int64_t>(b)].to(torch::kCPU).clone());
+  // 4. The trace, on the device (write_trace() copies it once).
+  const torch::Tensor none = per_sample(-1.0);
+  const torch::Tensor zero = per_sample(0.0);
+  const bool measured = term.confidence.defined();
+  const torch::Tensor applied = term.correction.defined()
+                                    ? (term.weight > 0.0).to(torch::kDouble)
+                                    : zero;
+  record(i, t,
+         {text, contour, modulating, measured ? term.confidence : none,
+          measured ? term.weight : zero, measured ? term.grad_norm : none,
+          term.correction.defined() ? per_sample_norm(term.correction).to(torch::kDouble) : zero,
+          applied});
+  if (opt_.record_intermediates) {
+    const torch::Tensor x = x_.to(torch::kCPU);
+    for (std::int64_t b = 0; b < b_; ++b)
+      results_[static_cast<std::size_t>(b)].intermediates.push_back(x[b].clone());
+  }
+}
+
+void SamplingRun::record(int i, std::int64_t t, const std::vector<torch::Tensor>& rows) {
+  trace_.push_back(at::stack(rows));
+  trace_steps_.emplace_back(i, t);
+}
+
+// The trace of every step run, copied to the host in one transfer.
+void SamplingRun::write_trace() {
+  if (trace_.empty()) return;
+  const torch::Tensor all = at::stack(trace_).to(torch::kCPU).contiguous();  // [S, rows, B]
+  const auto a = all.accessor<double, 3>();
+  for (std::size_t k = 0; k < trace_steps_.size(); ++k) {
+    const auto step = static_cast<std::int64_t>(k);
+    for (std::int64_t b = 0; b < b_; ++b) {
+      StepTrace s;
+      s.step = trace_steps_[k].first;
+      s.timestep = trace_steps_[k].second;
+      s.fine_stage = s.step >= first_fine_;
+      s.text_weight = a[step][kTextWeight][b];
+      s.contour_weight = a[step][kContourWeight][b];
+      s.modulation_confidence = a[step][kModulationConfidence][b];
+      s.confidence = a[step][kConfidence][b];
+      s.classifier_weight = a[step][kClassifierWeight][b];
+      s.grad_norm = a[step][kGradNorm][b];
+      s.guidance_norm = a[step][kGuidanceNorm][b];
+      s.classifier_applied = a[step][kClassifierApplied][b] > 0.0;
+      results_[static_cast<std::size_t>(b)].trace.push_back(s);
     }
   }
 }
 
 // Design §4.6: the final image (decoded, for a latent bundle), clamped to the value range, and
-// its confidence.
+// its confidence: the batch's one copy to the host.
 void SamplingRun::finish() {
   if (!at::isfinite(x_).all().item<bool>()) {
     throw Error(
@@ -423,12 +463,15 @@ void SamplingRun::finish() {
   const ImageSpec& spec = manifest_.image;
   const torch::Tensor image = bundle_.decode(x_).clamp(spec.range.lo, spec.range.hi);
   ++stats_.classifier_calls;
-  const std::vector<double> confidence =
-      to_vector(class_log_probability(bundle_, image, labels_).exp());
+  const torch::Tensor confidence =
+      class_log_probability(bundle_, image, labels_).exp().to(torch::kCPU, torch::kDouble);
+  const torch::Tensor host = image.to(torch::kCPU);
   for (std::size_t b = 0; b < results_.size(); ++b) {
-    results_[b].image = image[static_cast<std::int64_t>(b)].to(torch::kCPU).clone();
-    results_[b].final_confidence = confidence[b];
+    const auto row = static_cast<std::int64_t>(b);
+    results_[b].image = host[row].clone();
+    results_[b].final_confidence = confidence[row].item<double>();
   }
+  write_trace();
   stats_.samples += b_;
 }
 
@@ -467,6 +510,8 @@ Sampler::Sampler(ModelBundle bundle, SamplerOptions options) {
                           std::to_string(m.scheduler.noise.num_train_timesteps) + ", got " +
                           std::to_string(options.num_inference_steps));
   }
+  if (options.classifier_grad == ClassifierGrad::kAuto)
+    options.classifier_grad = m.latent ? ClassifierGrad::kApprox : ClassifierGrad::kExact;
   impl_ = std::make_unique<Impl>(Impl{std::move(bundle), std::move(options), {}});
 }
 

@@ -178,8 +178,28 @@ TEST(GuidanceMode, ParsesEveryModeAndRoundTrips) {
     EXPECT_EQ(to_string(parse_guidance_mode(name)), name);
   }
   EXPECT_THROW(parse_guidance_mode("HiGFA"), InvalidArgument);
-  EXPECT_EQ(parse_classifier_grad("approx"), ClassifierGrad::kApprox);
+  for (const char* name : {"exact", "approx", "auto"}) {
+    EXPECT_EQ(to_string(parse_classifier_grad(name)), name);
+  }
   EXPECT_THROW(parse_classifier_grad("fast"), InvalidArgument);
+}
+
+// The sampler's per-sample form of the rule gives the scalar rule's values, sample by sample.
+TEST(Modulation, TensorFormMatchesTheScalarRule) {
+  const Modulation m{0.25, 1.5};
+  const std::vector<double> c = {-0.2, 0.0, 0.1, 0.5, 0.93, 1.0, 1.7};
+  const torch::Tensor conf = torch::tensor(c, torch::TensorOptions().dtype(torch::kDouble));
+  const torch::Tensor weight = torch::full({7}, 4.0, torch::TensorOptions().dtype(torch::kDouble));
+  for (const double gamma : {0.0, 1.0, 2.5}) {
+    const torch::Tensor w = modulate(weight, m, conf, gamma);
+    ASSERT_EQ(w.scalar_type(), torch::kDouble);
+    ASSERT_EQ(w.numel(), 7);
+    for (std::size_t b = 0; b < c.size(); ++b) {
+      EXPECT_NEAR(w[static_cast<std::int64_t>(b)].item<double>(), modulate(4.0, m, c[b], gamma),
+                  1e-12)
+          << "c " << c[b] << " gamma " << gamma;
+    }
+  }
 }
 
 }  // namespace

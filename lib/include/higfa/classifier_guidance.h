@@ -31,7 +31,7 @@ torch::Tensor per_sample_norm(const torch::Tensor& g);
 /// What one classifier-guidance evaluation gives.
 struct ClassifierGradient {
   torch::Tensor grad;        ///< ∇ log p_y w.r.t. the chosen input, [B, C, H, W] f32 (detached)
-  torch::Tensor confidence;  ///< p_y [B] f32 (detached), CPU
+  torch::Tensor confidence;  ///< p_y [B] f32 (detached), on x0's device
 };
 
 /// The `approx` gradient (design §4.4): ∇_{x̂0} log p_y(x̂0) / sqrt(ᾱ_t), which ignores the

@@ -3,6 +3,8 @@
 // Confidence modulation of the guidance strengths (design §4.4): one rule for every signal.
 #pragma once
 
+#include <torch/types.h>
+
 #include <string>
 
 namespace higfa {
@@ -18,5 +20,10 @@ void validate(const Modulation& modulation, const std::string& what);
 
 /// Design §4.4's rule: weight · (lo + (hi − lo)·(1 − c)^γ), with c clamped to [0, 1].
 double modulate(double weight, const Modulation& modulation, double confidence, double gamma);
+
+/// The same rule per sample, on the confidences' device: weight [B] (or a scalar tensor) and
+/// confidence [B], both f64 -> [B] f64. What the sampler uses, so no value leaves the device.
+torch::Tensor modulate(const torch::Tensor& weight, const Modulation& modulation,
+                       const torch::Tensor& confidence, double gamma);
 
 }  // namespace higfa
