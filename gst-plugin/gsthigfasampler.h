@@ -26,6 +26,7 @@ typedef enum {
 typedef enum {
   GST_HIGFA_CLASSIFIER_GRAD_EXACT,
   GST_HIGFA_CLASSIFIER_GRAD_APPROX,
+  GST_HIGFA_CLASSIFIER_GRAD_AUTO,
 } GstHigfaClassifierGrad;
 
 /// What a frame without a label meta (and no `class` property) does: the `missing-label` property.

@@ -29,8 +29,15 @@ constexpr higfa::SchedulerKind to_library(GstHigfaScheduler scheduler) {
 }
 
 constexpr higfa::ClassifierGrad to_library(GstHigfaClassifierGrad grad) {
-  return grad == GST_HIGFA_CLASSIFIER_GRAD_EXACT ? higfa::ClassifierGrad::kExact
-                                                 : higfa::ClassifierGrad::kApprox;
+  switch (grad) {
+    case GST_HIGFA_CLASSIFIER_GRAD_EXACT:
+      return higfa::ClassifierGrad::kExact;
+    case GST_HIGFA_CLASSIFIER_GRAD_APPROX:
+      return higfa::ClassifierGrad::kApprox;
+    case GST_HIGFA_CLASSIFIER_GRAD_AUTO:
+    default:
+      return higfa::ClassifierGrad::kAuto;
+  }
 }
 
 // The properties that mirror library options default to the library's defaults.
@@ -217,6 +224,8 @@ GType gst_higfa_classifier_grad_get_type(void) {
       {GST_HIGFA_CLASSIFIER_GRAD_EXACT, "Backpropagate through the denoiser", "exact"},
       {GST_HIGFA_CLASSIFIER_GRAD_APPROX, "Gradient w.r.t. x0, scaled by 1/sqrt(alpha_bar)",
        "approx"},
+      {GST_HIGFA_CLASSIFIER_GRAD_AUTO, "approx for latent bundles, exact for pixel bundles",
+       "auto"},
       {0, nullptr, nullptr}};
   static const GType type = g_enum_register_static("GstHigfaClassifierGrad", values);
   return type;
@@ -378,7 +387,9 @@ static void install_sampler_properties(GObjectClass* gobject_class) {
       gobject_class, PROP_CLASSIFIER_GRAD,
       g_param_spec_enum("classifier-grad", "Classifier gradient",
                         "exact backpropagates through the denoiser; approx takes the gradient "
-                        "with respect to x0 scaled by 1/sqrt(alpha_bar)",
+                        "with respect to x0 scaled by 1/sqrt(alpha_bar), through the classifier "
+                        "and the VAE decoder only; auto is approx for latent bundles and exact "
+                        "for pixel bundles",
                         GST_TYPE_HIGFA_CLASSIFIER_GRAD, DEFAULT_PROP_CLASSIFIER_GRAD, kPlaying));
   g_object_class_install_property(
       gobject_class, PROP_TRANSFORM_CONTOUR,

@@ -117,7 +117,7 @@ std::vector<FrameResult> FrameSampler::sample(const std::vector<FrameInput>& fra
           f.source_id, f.class_name, p.index, f.base_seed, impl_->frame_options.bundle_dir, m.name};
       FrameSample s;
       s.index = p.index;
-      s.provenance = make_provenance(impl_->options, out[k], origin);
+      s.provenance = make_provenance(impl_->sampler.options(), out[k], origin);
       s.image = std::move(out[k].image);
       results[p.frame].samples.push_back(std::move(s));
     }

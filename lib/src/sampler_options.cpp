@@ -64,11 +64,20 @@ std::string to_string(GuidanceMode mode) {
 ClassifierGrad parse_classifier_grad(const std::string& name) {
   if (name == "exact") return ClassifierGrad::kExact;
   if (name == "approx") return ClassifierGrad::kApprox;
-  throw InvalidArgument("classifier grad: expected exact or approx, got \"" + name + "\"");
+  if (name == "auto") return ClassifierGrad::kAuto;
+  throw InvalidArgument("classifier grad: expected exact, approx or auto, got \"" + name + "\"");
 }
 
 std::string to_string(ClassifierGrad grad) {
-  return grad == ClassifierGrad::kExact ? "exact" : "approx";
+  switch (grad) {
+    case ClassifierGrad::kExact:
+      return "exact";
+    case ClassifierGrad::kApprox:
+      return "approx";
+    case ClassifierGrad::kAuto:
+      break;
+  }
+  return "auto";
 }
 
 void validate(const SamplerOptions& o) {

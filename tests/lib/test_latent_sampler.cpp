@@ -11,6 +11,7 @@
 #include <higfa/provenance.h>
 #include <higfa/sample_frames.h>
 #include <higfa/sampler.h>
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include <cmath>
@@ -227,6 +228,71 @@ TEST(LatentGuidance, ApproxGuidesThroughTheDecoderAndExactThroughTheDenoiser) {
     }
     EXPECT_GT(approx[b].final_confidence, plain[b].final_confidence + 0.01);
     EXPECT_TRUE(torch::isfinite(exact[b].image).all().item<bool>());
+  }
+}
+
+// classifier-grad auto (the default) is approx on a latent bundle: the same images as approx,
+// and the provenance names the resolved mode, never "auto".
+TEST(LatentGuidance, AutoGradIsApproxOnALatentBundle) {
+  SamplerOptions o = cfg_options(10);
+  o.mode = GuidanceMode::kHigfaFixed;
+  o.fine_stage = 0.5;
+  o.classifier_scale = 2.0;
+  ASSERT_EQ(o.classifier_grad, ClassifierGrad::kAuto);
+  Sampler automatic(bundle(), o);
+  EXPECT_EQ(automatic.options().classifier_grad, ClassifierGrad::kApprox);
+  o.classifier_grad = ClassifierGrad::kApprox;
+  const auto a = automatic.sample(requests(0, 2, 3));
+  const auto b = Sampler(bundle(), o).sample(requests(0, 2, 3));
+  for (std::size_t i = 0; i < 2; ++i) EXPECT_TRUE(torch::equal(a[i].image, b[i].image));
+  EXPECT_EQ(make_guidance_record(automatic.options(), a[0]).classifier_grad, "approx");
+}
+
+// "dtype": "bfloat16": the modules compute in bfloat16 behind a float32 boundary. The sampler
+// runs the bundle unchanged; its images are the float32 bundle's to within bfloat16's precision
+// (and not equal to them: the modules did compute in bfloat16); the guidance gradient reaches
+// the float32 latents as float32 and points where the float32 one does.
+TEST(LatentSampler, Bfloat16BundleMatchesFloat32WithinItsPrecision) {
+  const ModelBundle bf16 = ModelBundle::load(kBundles + "latent-tiny-bf16");
+  EXPECT_EQ(bf16.manifest().dtype, "bfloat16");
+  EXPECT_EQ(bundle().manifest().dtype, "float32");
+  const auto full = Sampler(bundle(), cfg_options(20)).sample(requests(2, 2, 60));
+  const auto reduced = Sampler(bf16, cfg_options(20)).sample(requests(2, 2, 60));
+  for (std::size_t b = 0; b < 2; ++b) {
+    ASSERT_EQ(reduced[b].image.scalar_type(), torch::kFloat);
+    const float diff = (reduced[b].image - full[b].image).abs().max().item<float>();
+    EXPECT_GT(diff, 0.0f);
+    EXPECT_LT(diff, 0.1f);
+    EXPECT_NEAR(reduced[b].final_confidence, full[b].final_confidence, 0.05);
+  }
+  const torch::Tensor z0 = class_latent(1).clone() + 0.3;
+  const torch::Tensor labels = torch::tensor({std::int64_t{2}});
+  const ClassifierGradient g32 = approx_classifier_gradient(bundle(), z0, labels, 0.64);
+  const ClassifierGradient g16 = approx_classifier_gradient(bf16, z0, labels, 0.64);
+  ASSERT_EQ(g16.grad.scalar_type(), torch::kFloat);
+  const double cosine = (g16.grad * g32.grad).sum().item<double>() /
+                        (g16.grad.norm().item<double>() * g32.grad.norm().item<double>());
+  EXPECT_GT(cosine, 0.99);
+}
+
+// On a GPU the whole loop runs on the device (the latents, the weights, the trace) and makes the
+// CPU's images and guidance trace to within float rounding. Skipped, with the reason, where this
+// LibTorch has no CUDA device.
+TEST(LatentSampler, CudaSamplesMatchTheCpu_CUDA) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device visible to this LibTorch";
+  const ModelBundle gpu = ModelBundle::load(kLatent, torch::Device("cuda:0"));
+  SamplerOptions o = cfg_options(20);
+  o.mode = GuidanceMode::kHigfa;
+  o.fine_stage = 0.5;
+  const auto cpu = Sampler(bundle(), o).sample(requests(2, 3, 80));
+  const auto cuda = Sampler(gpu, o).sample(requests(2, 3, 80));
+  for (std::size_t b = 0; b < 3; ++b) {
+    ASSERT_TRUE(cuda[b].image.device().is_cpu());  // the one copy to the host, per image
+    EXPECT_LT((cuda[b].image - cpu[b].image).abs().max().item<float>(), 1e-4f);
+    EXPECT_NEAR(cuda[b].final_confidence, cpu[b].final_confidence, 1e-4);
+    ASSERT_EQ(cuda[b].trace.size(), cpu[b].trace.size());
+    for (std::size_t i = 0; i < cpu[b].trace.size(); ++i)
+      EXPECT_NEAR(cuda[b].trace[i].classifier_weight, cpu[b].trace[i].classifier_weight, 1e-4);
   }
 }
 

@@ -70,6 +70,7 @@ TEST(SampleFrames, MakeRequestsSeedsEachSampleFromItsIndex) {
 TEST(SampleFrames, GuidanceJsonHasTheSettingsAndTheLastStepsWeights) {
   higfa::SamplerOptions options;
   options.guidance_scale = 6.5;
+  options.classifier_grad = higfa::ClassifierGrad::kExact;
   higfa::SampleResult result;
   higfa::StepTrace last;
   last.step = 49;

@@ -205,6 +205,18 @@ TEST(Sampler, ExactAndApproxGradientsBothRaiseTheTargetConfidence) {
   }
 }
 
+// classifier-grad auto (the default) resolves to exact on a pixel bundle.
+TEST(Sampler, AutoGradIsExactOnAPixelBundle) {
+  SamplerOptions o = fast_options(GuidanceMode::kHigfaFixed);
+  ASSERT_EQ(o.classifier_grad, ClassifierGrad::kAuto);
+  Sampler automatic(bundle(), o);
+  EXPECT_EQ(automatic.options().classifier_grad, ClassifierGrad::kExact);
+  o.classifier_grad = ClassifierGrad::kExact;
+  const auto a = automatic.sample(requests(2, 7));
+  const auto b = run(o, requests(2, 7));
+  for (std::size_t i = 0; i < 2; ++i) EXPECT_TRUE(torch::equal(a[i].image, b[i].image));
+}
+
 TEST(Sampler, ExactAndApproxGradientsDiffer) {
   SamplerOptions exact = fast_options(GuidanceMode::kHigfaFixed);
   SamplerOptions approx = exact;

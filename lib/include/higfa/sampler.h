@@ -33,10 +33,12 @@ std::string to_string(GuidanceMode mode);
 /// How g = ∇_{x_t} log p_y(x̂0(x_t)) is computed.
 enum class ClassifierGrad {
   kExact,   ///< backpropagate through the denoiser
-  kApprox,  ///< ∇_{x̂0} log p_y / sqrt(ᾱ_t): through the classifier only
+  kApprox,  ///< ∇_{x̂0} log p_y / sqrt(ᾱ_t): through the classifier (and the decoder) only
+  kAuto,    ///< approx for latent bundles (a backward through a UNet costs more than its
+            ///< forward), exact for pixel bundles; the Sampler resolves it at construction
 };
 
-/// Parses "exact" / "approx"; throws InvalidArgument otherwise.
+/// Parses "exact" / "approx" / "auto"; throws InvalidArgument otherwise.
 ClassifierGrad parse_classifier_grad(const std::string& name);
 std::string to_string(ClassifierGrad grad);
 
@@ -57,7 +59,7 @@ struct SamplerOptions {
   Modulation classifier_modulation{0.0, 1.0};
   double gamma = 1.0;             ///< γ >= 0, the modulation exponent
   double classifier_gate = 0.95;  ///< higfa: the classifier term only where c < gate, in [0, 1]
-  ClassifierGrad classifier_grad = ClassifierGrad::kExact;
+  ClassifierGrad classifier_grad = ClassifierGrad::kAuto;
   double grad_clip = 0.0;  ///< max per-sample L2 norm of g; 0 = off
   GuidanceMode mode = GuidanceMode::kHigfa;
   ContourTransformOptions transform;  ///< ranges of the per-sample contour transform
@@ -155,6 +157,7 @@ class Sampler {
   std::vector<SampleResult> sample(const std::vector<SampleRequest>& batch,
                                    const StepCallback& on_step = {});
 
+  /// The options, with classifier_grad resolved for the bundle (never kAuto).
   const SamplerOptions& options() const;
   const ModelBundle& bundle() const;
   SamplerStats stats() const;
