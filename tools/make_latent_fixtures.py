@@ -18,6 +18,9 @@
                    eps = (z_t - sqrt(a_t) mu) / sqrt(1 - a_t) + 0.1 s avgpool2(mean_c control)
     classifier   logits_k = -10 * mean((x - m_k)^2), m_k = decode(mu_k) (the class's image),
                  with input range [0, 1], mean 0.5, std 0.5 (so it sees [-1, 1] again).
+  latent-tiny-bf16/  latent-tiny's modules computing in bfloat16 ("dtype": "bfloat16"): each is
+                wrapped to cast its float inputs to bfloat16 and return float32, as
+                docs/bundles.md §2 asks of a reduced-precision export.
   bad-text-missing-class/     text.prompts and prompts.pt counts cover 2 of 3 classes
   bad-text-wrong-length/      prompts.pt embeddings [6, 5, 8] for L = 4
   bad-text-wrong-dim/         prompts.pt embeddings [6, 4, 9] for D = 8
@@ -137,6 +140,31 @@ class TablePrompts(torch.nn.Module):
 
     def forward(self, index: torch.Tensor) -> torch.Tensor:
         return self.embeddings.index_select(0, index)
+
+
+class Bf16Denoiser(torch.nn.Module):
+    """The oracle on bfloat16 inputs (it computes in its inputs' dtype), float32 out."""
+
+    def __init__(self):
+        super().__init__()
+        self.inner = OracleDenoiser()  # alphas_cumprod stays float64: it is indexed, not computed
+
+    def forward(self, latents: torch.Tensor, t: torch.Tensor, encoder_hidden_states: torch.Tensor,
+                control: torch.Tensor, control_scale: torch.Tensor) -> torch.Tensor:
+        bf = torch.bfloat16
+        return self.inner(latents.to(bf), t, encoder_hidden_states.to(bf), control.to(bf),
+                          control_scale.to(bf)).float()
+
+
+class Bf16Module(torch.nn.Module):
+    """A one-input module with its buffers in bfloat16: bfloat16 inside, float32 at the boundary."""
+
+    def __init__(self, inner: torch.nn.Module):
+        super().__init__()
+        self.inner = inner.to(torch.bfloat16)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.inner(x.to(torch.bfloat16)).float()
 
 
 def prompt_table(prompts=PROMPTS, length=L, dim=D):
@@ -261,6 +289,14 @@ def main(argv=None):
     save(prompt_table(), os.path.join(d, "prompts.pt"))
     save(ImageClassifier(), os.path.join(d, "classifier.pt"))
     write_json(os.path.join(d, "manifest.json"), manifest("latent-tiny"))
+    d = fresh_dir(args.out, "latent-tiny-bf16")
+    save(Bf16Denoiser(), os.path.join(d, "denoiser.pt"))
+    save(Bf16Module(LinearEncoder()), os.path.join(d, "vae_encoder.pt"))
+    save(Bf16Module(LinearDecoder()), os.path.join(d, "vae_decoder.pt"))
+    save(Bf16Module(ImageClassifier()), os.path.join(d, "classifier.pt"))
+    m = manifest("latent-tiny-bf16", prompts=TINY["prompts"])
+    m["dtype"] = "bfloat16"
+    write_json(os.path.join(d, "manifest.json"), m)
     write_broken(args.out)
     print("wrote the latent test bundles to %s" % args.out)
     return 0

@@ -228,6 +228,17 @@ void probe_classifier(const LoadedBundle& impl) {
   check_output(logits, {1, impl.manifest->num_classes}, impl.classifier->path);
 }
 
+// A trace made on one device type runs only there (its factory calls carry the device); a
+// bundle of "device": "any" has no such constants.
+void check_device(const BundleManifest& m, const std::string& dir, const torch::Device& device) {
+  if (m.device == "any" || m.device == c10::DeviceTypeName(device.type(), /*lower_case=*/true))
+    return;
+  throw ModelLoadError(dir + "/manifest.json: \"device\": the modules were traced for " +
+                       m.device + ", and this bundle was asked for on " + device.str() +
+                       ": set the element's device to " + m.device +
+                       " or export the bundle again for " + device.str());
+}
+
 // Loads the modules of `parts` that `impl` lacks (denoiser first), then probes each one it loaded
 // with a batch of one.
 void load_parts(LoadedBundle& impl, BundleParts parts) {
@@ -295,6 +306,7 @@ struct ModelBundle::Impl : LoadedBundle {};
 ModelBundle ModelBundle::load(const std::string& dir, torch::Device device, BundleParts parts) {
   auto impl = std::make_shared<Impl>();
   impl->manifest = std::make_shared<const BundleManifest>(load_manifest(dir));
+  check_device(*impl->manifest, dir, device);
   impl->directory = dir;
   impl->device = device;
   load_parts(*impl, parts);
@@ -336,6 +348,7 @@ std::shared_ptr<const ModelBundle> ModelBundle::shared(const std::string& dir, t
     *static_cast<LoadedBundle*>(impl.get()) = *partial;  // its manifest and classifier
   } else {
     impl->manifest = shared_manifest(dir);
+    check_device(*impl->manifest, dir, device);
     impl->directory = dir;
     impl->device = device;
   }

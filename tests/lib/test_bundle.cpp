@@ -8,6 +8,8 @@
 #include <torch/types.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -15,7 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "bundle_test_util.h"
+#include "temp_dir.h"
 
 namespace {
 
@@ -237,6 +242,64 @@ TEST(BundleManifest, LoadManifestAloneValidatesWithoutLoadingModules) {
   const auto m = higfa::load_manifest(kBundles + "bad-denoiser-shape");
   EXPECT_EQ(m.name, "bad-denoiser-shape");
   EXPECT_THROW(higfa::load_manifest(kBundles + "bad-class-names"), higfa::ModelLoadError);
+}
+
+// A copy of the tiny bundle whose manifest has `key` set to `value` (docs/bundles.md §2).
+class EditedTiny {
+ public:
+  EditedTiny(const std::string& key, const std::string& value) {
+    namespace fs = std::filesystem;
+    fs::copy(kBundles + "tiny", dir(), fs::copy_options::recursive);
+    nlohmann::json m;
+    std::ifstream(dir() + "/manifest.json") >> m;
+    m[key] = value;
+    std::ofstream(dir() + "/manifest.json") << m.dump(2);
+  }
+  std::string dir() const { return tmp_.path() + "/tiny"; }
+  std::string load_error(torch::Device device = torch::kCPU) const {
+    try {
+      higfa::ModelBundle::load(dir(), device);
+    } catch (const higfa::ModelLoadError& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+ private:
+  higfa_test::TempDir tmp_;
+};
+
+TEST(BundleDevice, AbsentDeviceAndDtypeMeanAnyDeviceAndFloat32) {
+  const auto m = higfa::load_manifest(kBundles + "tiny");
+  EXPECT_EQ(m.device, "any");
+  EXPECT_EQ(m.dtype, "float32");
+}
+
+TEST(BundleDevice, ACpuTraceLoadsOnTheCpu) {
+  const EditedTiny b("device", "cpu");
+  EXPECT_EQ(b.load_error(), "");
+  EXPECT_EQ(higfa::ModelBundle::load(b.dir()).manifest().device, "cpu");
+}
+
+// A trace made on CUDA holds cuda factory calls: refused on the CPU, saying what to change.
+TEST(BundleDevice, ACudaTraceIsRefusedOnTheCpuNamingBothDevices) {
+  const std::string msg = EditedTiny("device", "cuda").load_error();
+  EXPECT_CONTAINS(msg, "tiny/manifest.json");
+  EXPECT_CONTAINS(msg, "traced for cuda");
+  EXPECT_CONTAINS(msg, "asked for on cpu");
+}
+
+TEST(BundleDevice, UnknownDeviceOrDtypeNamesTheChoices) {
+  std::string msg = EditedTiny("device", "gpu").load_error();
+  EXPECT_CONTAINS(msg, "\"device\": expected \"any\" or \"cpu\" or \"cuda\", found the string \"gpu\"");
+  msg = EditedTiny("dtype", "fp16").load_error();
+  EXPECT_CONTAINS(msg, "\"dtype\": expected \"float32\" or \"float16\" or \"bfloat16\"");
+}
+
+TEST(BundleDevice, Float16WithoutCudaIsRefused) {
+  const std::string msg = EditedTiny("dtype", "float16").load_error();
+  EXPECT_CONTAINS(msg, "tiny/manifest.json");
+  EXPECT_CONTAINS(msg, "\"float16\" only with \"device\": \"cuda\"");
 }
 
 // Counts the "loaded model bundle" messages while alive: one per load that opened modules.

@@ -62,6 +62,12 @@ struct BundleManifest {
   std::string vae_encoder_file;  ///< latent bundles: "files.vae_encoder"
   std::string vae_decoder_file;  ///< latent bundles: "files.vae_decoder"
   std::string prompts_file;      ///< text bundles: "files.prompts"
+  /// "device": where the modules were traced: "any" (no device constants; loads anywhere),
+  /// "cpu" or "cuda" (a trace runs only on its device type). docs/bundles.md §2.
+  std::string device = "any";
+  /// "dtype": what the modules compute in, "float32", "float16" (needs "cuda") or "bfloat16";
+  /// their inputs and outputs are float32 whatever it is.
+  std::string dtype = "float32";
 
   bool text_conditioned() const { return conditioning == "text"; }
   /// The denoiser's sample [C, H, W] (pixel) or [Cz, H/f, W/f] (latent).
