@@ -233,7 +233,7 @@ def load(out, name):
     return torch.jit.load(os.path.join(out, name)).eval()
 
 
-def denoiser_inputs(B, seed=1, manifest=None):
+def denoiser_inputs(B, seed=1):
     g = torch.Generator().manual_seed(seed)
     H, W = RESOLUTION
     return [torch.randn(B, CZ, H // F_VAE, W // F_VAE, generator=g),
