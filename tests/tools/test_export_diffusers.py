@@ -12,6 +12,7 @@ import atexit
 import json
 import math
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -483,6 +484,81 @@ def test_resize_final_layer_replaces_the_last_linear():
     model = nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.Sequential(nn.Dropout(), nn.Linear(6, 9)))
     assert edb.resize_final_layer(model, 3) == "2.1"
     assert model(torch.randn(2, 4)).shape == (2, 3) and model[0].out_features == 6
+
+
+STAND_INS = {
+    "diffusers": """
+import sys, torch
+sys.path.insert(0, %r)
+from test_export_diffusers import (FakeUNet, FakeControlNet, FakeVAE, FakeTextEncoder,
+                                   FakeTokenizer, SCHEDULER_CONFIG)
+__version__ = "0-stand-in"
+class StableDiffusionPipeline:
+    @classmethod
+    def from_pretrained(cls, model, **kw):
+        assert kw["safety_checker"] is None and kw["torch_dtype"] == torch.float32, kw
+        torch.manual_seed(0)
+        p = cls()
+        p.unet, p.vae, p.text_encoder = FakeUNet(), FakeVAE(), FakeTextEncoder()
+        p.tokenizer, p.scheduler = FakeTokenizer(), type("S", (), {"config": SCHEDULER_CONFIG})
+        return p
+class ControlNetModel:
+    @staticmethod
+    def from_pretrained(path, **kw):
+        return FakeControlNet()
+""" % os.path.dirname(os.path.abspath(__file__)),
+    "transformers": "__version__ = '0-stand-in'\n",
+    "torchvision": """
+import types, torch.nn as nn
+__version__ = "0-stand-in"
+def resnet50(weights=None):
+    body = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                         nn.Flatten())
+    return nn.Sequential(body, nn.Linear(8, 1000))
+models = types.SimpleNamespace(resnet50=resnet50)
+"""}
+
+
+def test_command_line_export_with_stand_in_packages():
+    # The command line's path from arguments to a checked bundle, with stand-in diffusers,
+    # transformers and torchvision packages that hand out the fake modules.
+    pkgs = os.path.join(TMP, "stand-ins")
+    for name, code in STAND_INS.items():
+        os.makedirs(os.path.join(pkgs, name), exist_ok=True)
+        with open(os.path.join(pkgs, name, "__init__.py"), "w") as f:
+            f.write(code)
+    sys.path.insert(0, pkgs)
+    try:
+        import torchvision
+        model = torchvision.models.resnet50()
+    finally:
+        sys.path.remove(pkgs)
+        sys.modules.pop("torchvision", None)
+    edb.resize_final_layer(model, len(CLASSES))
+    weights = os.path.join(TMP, "resnet50-birds.pt")  # a DataParallel checkpoint
+    torch.save({"state_dict": {"module." + k: v for k, v in model.state_dict().items()}},
+               weights)
+    out = os.path.join(TMP, "cli")
+    args = [TOOL, "--model", "org/sd", "--controlnet", "org/canny", "--out", out,
+            "--classes", write("classes.txt", "\n".join(CLASSES) + "\n"),
+            "--prompt-template", "a photo of a {}, a type of bird", "--classifier-arch",
+            "resnet50", "--classifier-weights", weights, "--classifier-resolution", "32",
+            "--resolution", "16", "24"]
+    rc, text = run(*args, env=dict(os.environ, PYTHONPATH=pkgs))
+    assert rc == 0 and "wrote " + out in text and "ERROR" not in text, text
+    with open(os.path.join(out, "manifest.json")) as f:
+        m = json.load(f)
+    p = m["provenance"]
+    assert p["command"] == " ".join(shlex.quote(a) for a in args), p["command"]
+    assert p["sources"]["controlnet"] == "org/canny" and p["date"].endswith("Z")
+    assert p["versions"]["diffusers"] == "0-stand-in" and "torchvision" in p["versions"]
+    assert m["text"]["prompts"][0] == ["a photo of a Black-footed Albatross, a type of bird"]
+    assert m["classifier"]["resize_size"] == 37 and m["classifier"]["resolution"] == [32, 32]
+    x = torch.rand(2, 3, 32, 32)
+    with torch.no_grad():
+        assert torch.allclose(load(out, "classifier.pt")(x), model(x), atol=1e-6)
+    rc, text = run(*args, env=dict(os.environ, PYTHONPATH=pkgs))
+    assert_one_line_refusal(rc, text, "is not empty", "--overwrite")
 
 
 # --------------------------------------------------------------------------- (b) diffusers
