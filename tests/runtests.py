@@ -5,21 +5,31 @@ import sys
 import traceback
 
 
+class Skipped(Exception):
+    """Raised by a test that cannot run on this machine; its message says why. A skipped test
+    is reported as such and not counted as passed."""
+
+
 def run_tests(module_globals):
-    """Runs every test_* function of the calling module; prints 'N passed, M failed' and exits 1
-    if any fails."""
-    failed = 0
+    """Runs every test_* function of the calling module; prints 'N passed, M failed' (and
+    ', S skipped' with a 'SKIPPED: reason' line per skip) and exits 1 if any fails."""
+    failed = skipped = 0
     tests = [(n, f) for n, f in sorted(module_globals.items())
              if n.startswith("test_") and callable(f)]
     for name, fn in tests:
         try:
             fn()
             print("ok   %s" % name)
+        except Skipped as e:
+            skipped += 1
+            print("skip %s" % name)
+            print("     SKIPPED: %s" % e)
         except Exception:  # report every failure, then fail the run
             failed += 1
             print("FAIL %s" % name)
             traceback.print_exc()
-    print("%d passed, %d failed" % (len(tests) - failed, failed))
+    print("%d passed, %d failed%s" % (len(tests) - failed - skipped, failed,
+                                      ", %d skipped" % skipped if skipped else ""))
     sys.exit(1 if failed else 0)
 
 

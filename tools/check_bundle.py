@@ -4,10 +4,13 @@
 # Checks a model bundle directory against docs/bundles.md: manifest keys, files, module signatures.
 """Check a higfa model bundle against its contract (docs/bundles.md).
 
-Reads DIR/manifest.json, loads every module it names with torch (on CPU), probes each with
-small random inputs of the shapes and dtypes the contract gives, and prints every mismatch
-as "ERROR <file>: <what>: expected ..., found ...". Exit status 0 when the bundle is valid,
-1 when it is not, 2 on a usage error.
+Reads DIR/manifest.json, loads every module it names with torch on the bundle's device (CPU
+for "device": "any" or "cpu", CUDA for "cuda"), probes each with small random inputs of the
+shapes and dtypes the contract gives, and prints every mismatch as
+"ERROR <file>: <what>: expected ..., found ...". A CUDA bundle checked where torch has no
+CUDA device gets its manifest, files and prompt table checked and its module probes skipped,
+with a note saying so. Exit status 0 when the bundle is valid, 1 when it is not, 2 on a
+usage error.
 
 Usage: /usr/bin/python3 tools/check_bundle.py DIR [--quiet]
 """
@@ -25,7 +28,12 @@ KNOWN_KEYS = {"format", "version", "name", "resolution", "channels", "value_rang
               "source_size", "space", "conditioning", "num_classes", "null_class", "class_names",
               "prediction_type", "timestep_spacing", "steps_offset", "set_alpha_to_one",
               "clip_sample", "schedule", "contour", "control", "latent", "text", "files",
-              "classifier", "provenance"}
+              "classifier", "provenance", "device", "dtype"}
+DEVICES = ("any", "cpu", "cuda")
+DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
+# (rtol, atol) for "sample i alone gives what it gives in a batch": a module computing in half
+# precision may pick other kernels for another batch size and round differently.
+BATCH_TOLERANCE = {"float32": (1e-3, 1e-4), "float16": (2e-2, 2e-2), "bfloat16": (5e-2, 5e-2)}
 CONTOUR_KEYS = {"blur_size", "blur_sigma", "low_threshold", "high_threshold", "l2_gradient",
                 "auto_threshold", "auto_sigma", "thinning"}
 
@@ -206,6 +214,16 @@ def read_scheduler(rd, m):
         rd.r.error(rd.where, "\"schedule.trained_betas\"", "null or absent", "a value")
 
 
+def read_device(rd, m):
+    """The device the modules were traced on and the precision they compute in (section 2)."""
+    device = rd.choice(m, "device", DEVICES, required=False, default="any")
+    dtype = rd.choice(m, "dtype", tuple(DTYPES), required=False, default="float32")
+    if dtype == "float16" and device != "cuda":
+        rd.r.error(rd.where, "\"dtype\": \"float16\"", "\"device\": \"cuda\" (float16 "
+                   "modules run on CUDA only)", describe(m.get("device", "any")))
+    return device, dtype
+
+
 def read_classes(rd, m):
     k = rd.integer(m, "num_classes", 1, 1000000)
     null = rd.integer(m, "null_class", 0, 1000000)
@@ -359,6 +377,7 @@ def read_manifest(report, directory):
     space = rd.choice(m, "space", ("pixel", "latent"))
     conditioning = rd.choice(m, "conditioning", ("class", "text"))
     read_scheduler(rd, m)
+    device, dtype = read_device(rd, m)
     k = read_classes(rd, m)
     contour = rd.obj(m, "contour", required=False)
     for key in sorted(set(contour or {}) - CONTOUR_KEYS):
@@ -382,14 +401,14 @@ def read_manifest(report, directory):
         report.note(where, "unknown key \"%s\" (ignored)" % key)
     return {"image": image, "space": space, "conditioning": conditioning, "K": k,
             "control_channels": cc, "classifier": classifier, "latent": latent, "text": text,
-            "files": files}
+            "files": files, "device": device, "dtype": dtype}
 
 
 # --------------------------------------------------------------------------- modules
 
-def load_module(report, path):
+def load_module(report, path, device="cpu"):
     try:
-        return torch.jit.load(path, map_location="cpu").eval()
+        return torch.jit.load(path, map_location=device).eval()
     except Exception as e:  # any failure to load is the bundle's defect
         report.error(path, "expected a TorchScript module (torch.jit.save), found a file "
                      "torch.jit.load cannot read: %s" % str(e).strip().splitlines()[0])
@@ -487,7 +506,7 @@ def check_prompts(report, path, info):
     return torch.cat([e, u[None]]) if ok else None
 
 
-def check_vae(report, info):
+def check_vae(report, info, device):
     files, image, lat = info["files"], info["image"], info["latent"]
     if lat is None or not image["resolution"] or not image["channels"]:
         return
@@ -496,9 +515,9 @@ def check_vae(report, info):
     lo, hi = image["value_range"] or [-1.0, 1.0]
     if "vae_encoder" in files:
         path = files["vae_encoder"]
-        m = load_module(report, path)
+        m = load_module(report, path, device)
         for B in (1, 3) if m is not None else ():
-            x = lo + (hi - lo) * torch.rand(B, C, H, W)
+            x = (lo + (hi - lo) * torch.rand(B, C, H, W)).to(device)
             out = call(report, path, m, sig([("x", x)]), x)
             if out is None or not expect_tensor(
                     report, path, "forward(x %s) -> latent mean" % list(x.shape), out,
@@ -506,9 +525,9 @@ def check_vae(report, info):
                 break
     if "vae_decoder" in files:
         path = files["vae_decoder"]
-        m = load_module(report, path)
+        m = load_module(report, path, device)
         for B in (1, 3) if m is not None else ():
-            z = torch.randn(B, Cz, H // f, W // f, requires_grad=True)
+            z = torch.randn(B, Cz, H // f, W // f, device=device, requires_grad=True)
             out = call(report, path, m, sig([("z", z)]), z)
             if out is None:
                 break
@@ -522,16 +541,16 @@ def check_vae(report, info):
             check_gradient(report, path, out, z, "its latents")
 
 
-def check_classifier(report, info):
+def check_classifier(report, info, device):
     path, spec, K = info["files"].get("classifier"), info["classifier"], info["K"]
     if path is None or spec is None or not spec["resolution"] or not spec["channels"] or not K:
         return
-    m = load_module(report, path)
+    m = load_module(report, path, device)
     if m is None:
         return
     Hf, Wf = spec["resolution"]
     for B in (1, 3):
-        x = torch.randn(B, spec["channels"], Hf, Wf, requires_grad=True)
+        x = torch.randn(B, spec["channels"], Hf, Wf, device=device, requires_grad=True)
         out = call(report, path, m, sig([("x", x)]), x)
         if out is None or not expect_tensor(report, path, "forward(x %s) -> logits"
                                             % list(x.shape), out, [B, K]):
@@ -539,7 +558,7 @@ def check_classifier(report, info):
         check_gradient(report, path, out, x, "its input")
 
 
-def denoiser_inputs(info, B, table, gen):
+def denoiser_inputs(info, B, table, gen, device):
     image, lat = info["image"], info["latent"]
     H, W = image["resolution"]
     if info["space"] == "latent":
@@ -561,11 +580,12 @@ def denoiser_inputs(info, B, table, gen):
         cond_name = "cond"
     control = (torch.rand(B, info["control_channels"], H, W, generator=gen) > 0.8).float()
     scale = torch.full((B,), 0.8)
-    return [(sample_name, x), ("t", t), (cond_name, cond), ("control", control),
-            ("control_scale", scale)]
+    named = [(sample_name, x), ("t", t), (cond_name, cond), ("control", control),
+             ("control_scale", scale)]
+    return [(n, v.to(device)) for n, v in named]
 
 
-def check_denoiser(report, info, table):
+def check_denoiser(report, info, table, device):
     path = info["files"].get("denoiser")
     image = info["image"]
     if path is None or not image["resolution"] or not image["channels"]:
@@ -577,13 +597,13 @@ def check_denoiser(report, info, table):
         return
     if info["conditioning"] == "class" and not info["K"]:
         return
-    m = load_module(report, path)
+    m = load_module(report, path, device)
     if m is None:
         return
     gen = torch.Generator().manual_seed(0)
     outs = {}
     for B in (1, 3):
-        named = denoiser_inputs(info, B, table, gen)
+        named = denoiser_inputs(info, B, table, gen, device)
         inputs = [t for _, t in named]
         out = call(report, path, m, sig(named), *inputs)
         if out is None or not expect_tensor(report, path, "forward(%s)" % sig(named), out,
@@ -593,18 +613,19 @@ def check_denoiser(report, info, table):
     inputs, out = outs[3]
     # Per sample: sample 0 alone gives what it gives inside the batch.
     alone = call(report, path, m, "batch of one", *[t[:1] for t in inputs])
-    if alone is not None and not torch.allclose(alone, out[:1], rtol=1e-3, atol=1e-4):
+    rtol, atol = BATCH_TOLERANCE[info["dtype"] or "float32"]
+    if alone is not None and not torch.allclose(alone, out[:1], rtol=rtol, atol=atol):
         report.error(path, "sample 0 of a batch of 3", "the output it gets alone (per-sample "
                      "outputs)", "max difference %.3g" % (alone - out[:1]).abs().max().item())
     # control_scale = 0 removes the control; the scale is an input, not a traced constant.
     x, t, cond, control, _ = inputs
-    zero = torch.zeros(3)
+    zero = torch.zeros(3, device=device)
     a = call(report, path, m, "control_scale 0", x, t, cond, control, zero)
     b = call(report, path, m, "control_scale 0", x, t, cond, 1.0 - control, zero)
     if a is not None and b is not None and not torch.allclose(a, b, rtol=1e-4, atol=1e-5):
         report.error(path, "with control_scale = 0", "an output that does not depend on control",
                      "max difference %.3g between two controls" % (a - b).abs().max().item())
-    c1 = call(report, path, m, "control_scale 1", x, t, cond, control, torch.ones(3))
+    c1 = call(report, path, m, "control_scale 1", x, t, cond, control, torch.ones(3, device=device))
     if a is not None and c1 is not None and torch.equal(a, c1):
         report.note(path, "control_scale 0 and 1 give the same output (an untrained control "
                     "branch, or a scale frozen into the module?)")
@@ -622,11 +643,31 @@ def check(directory):
         return report
     table = None
     if info["conditioning"] == "text" and "prompts" in info["files"]:
+        # Buffers only: read on CPU whatever the device (map_location moves them).
         table = check_prompts(report, info["files"]["prompts"], info)
-    check_vae(report, info)
-    check_classifier(report, info)
-    check_denoiser(report, info, table)
+    device = probe_device(report, info)
+    if device is None:
+        return report
+    if table is not None:
+        table = table.to(device)
+    check_vae(report, info, device)
+    check_classifier(report, info, device)
+    check_denoiser(report, info, table, device)
     return report
+
+
+def probe_device(report, info):
+    """The device to probe the modules on, or None (after a note) when this machine has none of
+    the bundle's kind: the manifest and files are then all that is checked."""
+    if info["device"] != "cuda":
+        return "cpu"
+    if torch.cuda.is_available():
+        return "cuda"
+    report.note(os.path.join(report.directory, "manifest.json"),
+                "modules not probed: the bundle was traced for \"device\": \"cuda\" and torch "
+                "has no CUDA device here (torch.cuda.is_available() is false); the manifest, the "
+                "files and the prompt table were checked")
+    return None
 
 
 def main(argv=None):

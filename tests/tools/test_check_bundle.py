@@ -3,6 +3,7 @@
 # Copyright 2026 The higfa authors
 # tools/check_bundle.py passes the valid bundles and names the file and the shape in broken ones.
 """Run with /usr/bin/python3 tests/tools/test_check_bundle.py (exit 0 on success)."""
+import glob
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ TOOL = os.path.join(REPO, "tools", "check_bundle.py")
 sys.path.insert(0, os.path.join(REPO, "tools"))
 sys.path.insert(0, os.path.join(REPO, "tests"))
 import check_bundle  # noqa: E402
+import torch  # noqa: E402
 from runtests import run_tests  # noqa: E402
 
 
@@ -35,17 +37,17 @@ def assert_one_error_with(name, *parts):
     assert hits, "%s: no error with %r among %r" % (name, parts, errs)
 
 
-def test_default_pixel_bundle_passes():
-    rc, out = run_tool(os.path.join(REPO, "models", "fashion-mnist"))
-    assert rc == 0 and "valid bundle" in out and "ERROR" not in out, out
+def test_every_bundle_under_models_passes():
+    bundles = sorted(os.path.dirname(p) for p in glob.glob(os.path.join(REPO, "models", "*",
+                                                                         "manifest.json")))
+    names = [os.path.basename(b) for b in bundles]
+    assert "fashion-mnist" in names and "fashion-mnist-latent" in names, names
+    for bundle in bundles:
+        rc, out = run_tool(bundle)
+        assert rc == 0 and "valid bundle" in out and "ERROR" not in out, out
 
 
 LATENT = os.path.join(REPO, "models", "fashion-mnist-latent")
-
-
-def test_latent_bundle_passes():
-    rc, out = run_tool(LATENT)
-    assert rc == 0 and "valid bundle" in out and "ERROR" not in out, out
 
 
 def test_latent_bundle_is_small_reproducible_and_measured():
@@ -129,6 +131,67 @@ def test_pixel_fixture_defects():
     assert_one_error_with("bad-corrupt-denoiser", "denoiser.pt", "TorchScript")
     assert_one_error_with("bad-missing-key", "manifest.json", "missing key \"num_classes\"")
     assert_one_error_with("nan", "denoiser.pt", "finite values")
+
+
+def edited_copy(name, **keys):
+    """A temporary copy of fixture `name` whose manifest has `keys` set (None removes one)."""
+    d = tempfile.mkdtemp(prefix="higfa-check-")
+    src = os.path.join(FIXTURES, name)
+    for f in os.listdir(src):
+        shutil.copy(os.path.join(src, f), d)
+    with open(os.path.join(d, "manifest.json")) as f:
+        m = json.load(f)
+    for k, v in keys.items():
+        if v is None:
+            m.pop(k, None)
+        else:
+            m[k] = v
+    with open(os.path.join(d, "manifest.json"), "w") as f:
+        json.dump(m, f)
+    return d
+
+
+def errors_of_copy(name, **keys):
+    d = edited_copy(name, **keys)
+    try:
+        return check_bundle.check(d).errors
+    finally:
+        shutil.rmtree(d)
+
+
+def test_device_and_dtype_values():
+    for device, dtype in (("any", "float32"), ("cpu", "float32"), ("cpu", "bfloat16"),
+                          ("any", "bfloat16")):
+        errs = errors_of_copy("latent-tiny", device=device, dtype=dtype)
+        assert errs == [], (device, dtype, errs)
+    errs = errors_of_copy("latent-tiny", device="gpu")
+    assert any("\"device\"" in e and "\"cuda\"" in e and "found \"gpu\"" in e
+               for e in errs), errs
+    errs = errors_of_copy("latent-tiny", dtype="int8")
+    assert any("\"dtype\"" in e and "\"bfloat16\"" in e and "found \"int8\"" in e
+               for e in errs), errs
+
+
+def test_float16_needs_a_cuda_device():
+    for device in ("cpu", None):  # None: the key absent means "any"
+        errs = errors_of_copy("latent-tiny", device=device, dtype="float16")
+        assert any("manifest.json" in e and "float16" in e and "\"device\": \"cuda\"" in e
+                   for e in errs), (device, errs)
+
+
+def test_cuda_bundle_without_cuda_checks_the_manifest_and_skips_the_probes():
+    d = edited_copy("latent-tiny", device="cuda", dtype="float16")
+    try:
+        rc, out = run_tool(d)
+        assert rc == 0 and "valid bundle" in out and "ERROR" not in out, out
+        if not torch.cuda.is_available():
+            assert "modules not probed" in out and "torch.cuda.is_available() is false" in out, out
+        # A manifest defect still fails the check where the probes are skipped.
+        os.remove(os.path.join(d, "vae_decoder.pt"))
+        rc, out = run_tool(d)
+        assert rc == 1 and "vae_decoder.pt: file not found" in out, out
+    finally:
+        shutil.rmtree(d)
 
 
 def test_manifest_dim_the_modules_do_not_have():
