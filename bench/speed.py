@@ -17,6 +17,21 @@ conv and linear layers, multiply-add = 2 FLOPs) and checked against the bundle's
 the machine's peak is a 2048 x 2048 float32 matmul in torch at 1 and 2 threads.
 
   /usr/bin/python3 bench/speed.py --plugin-dir build/gst-plugin
+
+Against an earlier commit (its plugin built apart, e.g. in a git worktree of that commit with
+`meson setup build -Dtests=false && ninja -C build`), --vs-plugin-dir adds the README's main
+pipeline at every element's defaults
+
+  datasetsrc location=data/samples ! contourextract ! higfasampler samples-per-image=4
+    ! fgclassifier ! confidencefilter threshold=0.5 ! datasetsink
+
+run by both builds in alternating rounds, their images/s ratio, and each change's share: the
+same pipeline on this build with one default put back to the earlier one at a time
+(--vs-undo, e.g. "threads=1" or "scheduler=ddim num-inference-steps=50"). --main-only skips the
+other cases.
+
+  /usr/bin/python3 bench/speed.py --vs-plugin-dir ../old/build/gst-plugin --vs-label af8f262 \
+      --vs-undo "threads=1" --vs-undo "scheduler=ddim num-inference-steps=50" --main-only
 """
 import argparse
 import os
@@ -94,7 +109,23 @@ def main():
     ap.add_argument("--repeats", type=int, default=1,
                     help="rounds over all cases; each case keeps its fastest steady run")
     ap.add_argument("--no-write", action="store_true", help="do not update docs/RESULTS.md")
+    ap.add_argument("--vs-plugin-dir", help="an earlier build's gst-plugin folder (see above)")
+    ap.add_argument("--vs-label", default="the earlier build", help="its name in the tables")
+    ap.add_argument("--vs-undo", action="append", default=[],
+                    help="higfasampler properties that put one default back (repeatable)")
+    ap.add_argument("--main-inputs", type=int, default=10,
+                    help="sample images of the main pipeline cases (of data/samples' 30)")
+    ap.add_argument("--main-only", action="store_true",
+                    help="only the main pipeline cases (needs --vs-plugin-dir)")
     args = ap.parse_args()
+    if args.main_only and not args.vs_plugin_dir:
+        ap.error("--main-only needs --vs-plugin-dir")
+    if args.vs_plugin_dir:
+        vs_body = main_pipeline_vs(args)
+        if not args.no_write:
+            benchlib.update_section("Speed against %s" % args.vs_label, vs_body)
+    if args.main_only:
+        return
 
     tmp = tempfile.mkdtemp(prefix="higfa-bench-speed-")
     data = os.path.join(tmp, "pool")
@@ -105,10 +136,12 @@ def main():
         return ("datasetsrc location=%s labels-file=%s/labels.txt bundle=%s num-buffers=%d"
                 % (data, data, B, n))
 
-    def smp(guidance="higfa", threads=2, spi=1, batch=1):
-        return ("higfasampler name=smp bundle=%s samples-per-image=%d batch-size=%d seed=%d threads=%d "
-                "num-inference-steps=%d guidance=%s" % (B, spi, batch, args.seed, threads,
-                                                        args.steps, guidance))
+    def smp(guidance="higfa", threads=2, spi=1, batch=None):
+        # batch None: the element's default batch-size, which batches across input frames
+        return ("higfasampler name=smp bundle=%s samples-per-image=%d %sseed=%d threads=%d "
+                "num-inference-steps=%d guidance=%s"
+                % (B, spi, "" if batch is None else "batch-size=%d " % batch, args.seed, threads,
+                   args.steps, guidance))
     tails = {
         "pipeline": "fgclassifier bundle=%s ! confidencefilter threshold=0 ! datasetsink name=out "
                     "location=%s/out%%d" % (B, tmp),
@@ -189,7 +222,8 @@ def main():
         "One run of `bench/speed.py` (all cases in one process, so ratios compare like with "
         "like): %d pool images per case (samples-per-image=1) and %d for "
         "the batch cases (samples-per-image=16, %d samples), %d DDIM steps, guidance=higfa, "
-        "threads=2 unless the case says otherwise; each case is one pipeline run to EOS by "
+        "threads=2 and the element's default batch-size (8 samples per denoiser batch, across "
+        "input frames) unless the case says otherwise; each case is one pipeline run to EOS by "
         "`bench/gst_timed.py`, repeated in %d round(s) over all cases, each case keeping its "
         "fastest (steady) run. *Wall*: the whole run, plugin and bundle loading included; "
         "*start-up*: to the first frame entering higfasampler; *steady*: from that frame to the "
@@ -201,7 +235,8 @@ def main():
         "%s\n\n%s\n\n"
         "Denoiser: %.1f MFLOP per sample per forward (conv and linear layers of "
         "`tools/higfa_models.py` ContourUNet, a multiply-add counted as 2; %d parameters, the "
-        "bundle manifest says %s). guidance=cfg makes one forward of 2 × batch samples per step, "
+        "bundle manifest says %s). guidance=cfg makes one forward of 2 × batch samples per step "
+        "(a batch of 8 pool images here), "
         "so its steady rate gives the denoiser's achieved FLOP/s in the pipeline (the DDIM update "
         "and contour work are counted as time, not FLOPs).\n\n%s\n\n%s\n"
         "Command: `/usr/bin/python3 bench/speed.py %s`\n"
@@ -210,6 +245,58 @@ def main():
            " ".join(shlex.quote(a) for a in sys.argv[1:])))
     if not args.no_write:
         benchlib.update_section("Speed", body)
+
+
+def main_pipeline_vs(args):
+    """The README pipeline at the elements' defaults on this build and on --vs-plugin-dir."""
+    B = benchlib.BUNDLE
+    data = os.path.join(benchlib.ROOT, "data", "samples")
+    tmp = tempfile.mkdtemp(prefix="higfa-bench-vs-")
+    n = args.main_inputs
+
+    def desc(extra, out):
+        return ("datasetsrc location=%s bundle=%s num-buffers=%d ! contourextract ! higfasampler "
+                "bundle=%s samples-per-image=4 %s ! fgclassifier bundle=%s ! confidencefilter "
+                "threshold=0.5 ! datasetsink location=%s"
+                % (data, B, n, B, extra, B, out))
+    cases = [("this build, defaults", args.plugin_dir, "")]
+    cases += [("this build, %s" % u, args.plugin_dir, u) for u in args.vs_undo]
+    cases.append(("%s, defaults" % args.vs_label, args.vs_plugin_dir, ""))
+    res = {}
+    for rnd in range(args.repeats):
+        for i, (name, plugin, extra) in enumerate(cases):
+            out = os.path.join(tmp, "r%d-%d" % (rnd, i))
+            r = benchlib.run_timed(desc(extra, out), plugin)
+            r["imgs"] = 4 * n
+            r["rate"], r["raw"] = r["imgs"] / r["steady"], r["imgs"] / r["wall"]
+            print("round %d  %-52s wall %6.1f s  steady %6.1f s  %.3f img/s  steady %.3f img/s"
+                  % (rnd, name, r["wall"], r["steady"], r["raw"], r["rate"]), flush=True)
+            if name not in res or r["rate"] > res[name]["rate"]:
+                res[name] = r
+    old = res["%s, defaults" % args.vs_label]
+    new = res["this build, defaults"]
+    rows = []
+    for name, _, _ in cases:
+        r = res[name]
+        rows.append((name, r["imgs"], "%.1f" % r["wall"], "%.1f" % r["steady"],
+                     "%.3f" % r["raw"], "%.3f" % r["rate"], "%.2f" % (r["raw"] / old["raw"]),
+                     "%.2f" % (r["rate"] / old["rate"]),
+                     "%.2f" % (new["rate"] / r["rate"])))
+    tab = benchlib.table(["case", "images", "wall (s)", "steady (s)", "images/s (raw)",
+                          "images/s (steady)", "× %s (raw)" % args.vs_label,
+                          "× %s (steady)" % args.vs_label,
+                          "defaults / this case (steady)"], rows)
+    print(tab)
+    return (
+        "The README's main pipeline at every element's defaults (`datasetsrc location=data/samples "
+        "num-buffers=%d ! contourextract ! higfasampler samples-per-image=4 ! fgclassifier ! "
+        "confidencefilter threshold=0.5 ! datasetsink`, %d images), on this build and on %s's "
+        "(its own defaults), in %d alternating round(s), each case keeping its fastest steady run. "
+        "The rows between put one of this build's defaults back to the earlier one: the last "
+        "column is what that default buys (this build's defaults / the case).\n\n%s\n\n%s\n"
+        "Command: `/usr/bin/python3 bench/speed.py %s`\n"
+        % (n, 4 * n, args.vs_label, args.repeats, tab, benchlib.conditions("the elements' default"),
+           " ".join(shlex.quote(a) for a in sys.argv[1:])))
 
 
 def _manifest_params():
