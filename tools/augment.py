@@ -38,7 +38,8 @@ def parse_args():
     ap.add_argument("--out", default=os.path.join(REPO, "out", "augment"),
                     help="output directory (${OUT})")
     ap.add_argument("--samples", type=int, default=4, help="samples per image (${SAMPLES})")
-    ap.add_argument("--steps", type=int, default=50, help="sampling steps (${STEPS})")
+    ap.add_argument("--steps", type=int, default=None,
+                    help="sampling steps (${STEPS}); default: higfasampler's num-inference-steps")
     ap.add_argument("--frames", type=int, default=8, help="frames of a stream source (${FRAMES})")
     ap.add_argument("--overwrite", action="store_true",
                     help="replace an earlier run's output in --out")
@@ -319,6 +320,11 @@ def main():
     gi.require_version("Gst", "1.0")
     from gi.repository import Gst
     Gst.init(None)
+    if args.steps is None:
+        sampler = Gst.ElementFactory.make("higfasampler", None)
+        if sampler is None:
+            sys.exit("augment: no higfasampler element in %s (build the plugin first)" % plugin_dir)
+        args.steps = sampler.find_property("num-inference-steps").default_value
 
     values = {"DATA": args.data, "BUNDLE": args.bundle, "OUT": args.out,
               "STEPS": str(args.steps), "SAMPLES": str(args.samples), "FRAMES": str(args.frames)}
