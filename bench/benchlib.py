@@ -61,6 +61,23 @@ def gst_env(plugin_dir):
     return env
 
 
+def sampler_defaults(plugin_dir, names=("scheduler", "num-inference-steps")):
+    """higfasampler's default value of each property in `names` (enums by their nick)."""
+    code = ("import sys, json, gi; gi.require_version('Gst', '1.0'); "
+            "from gi.repository import Gst; Gst.init(None); "
+            "e = Gst.ElementFactory.make('higfasampler', None); out = {}\n"
+            "for n in sys.argv[1:]:\n"
+            "    v = e.find_property(n).default_value\n"
+            "    out[n] = v.value_nick if hasattr(v, 'value_nick') else v\n"
+            "print(json.dumps(out))")
+    p = subprocess.run(["/usr/bin/python3", "-c", code] + list(names), env=gst_env(plugin_dir),
+                       cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("cannot read higfasampler's defaults from %s: %s"
+                           % (plugin_dir, p.stderr[-500:]))
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
 def run_timed(description, plugin_dir):
     """Run description through bench/gst_timed.py; return its timings dict plus rss_kib."""
     cmd = ["/usr/bin/time", "-f", "%M", "/usr/bin/python3",

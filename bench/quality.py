@@ -74,7 +74,8 @@ def parse_args(argv=None):
     ap.add_argument("--k", default="5,10", help="real images per class, comma-separated")
     ap.add_argument("--samples", type=int, default=4, help="synthetic images per real image (M)")
     ap.add_argument("--seeds", default="0,1,2", help="seeds: real-image draw, sampler, CNN init")
-    ap.add_argument("--steps", type=int, default=25, help="sampler steps (DDIM)")
+    ap.add_argument("--steps", type=int, default=None,
+                    help="sampler steps (default: the element's, with its default solver)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--train-steps", type=int, default=500, help="CNN optimiser steps")
     ap.add_argument("--modes", default=",".join(BASELINES + list(SYNTHETIC)),
@@ -106,6 +107,14 @@ def parse_args(argv=None):
     return args
 
 
+def solver_text(args):
+    """The sampler's solver and steps as run, e.g. 'dpm++2m, 10 steps (the element's defaults)'."""
+    d = benchlib.sampler_defaults(args.plugin_dir)
+    if args.steps is None:
+        return "%s, %d steps (the element's defaults)" % (d["scheduler"], d["num-inference-steps"])
+    return "%s, %d steps" % (d["scheduler"], args.steps)
+
+
 def bundle_name(args):
     """None for the default bundle, else its directory's name (tables and figures per bundle)."""
     if os.path.realpath(args.bundle) == os.path.realpath(benchlib.BUNDLE):
@@ -126,10 +135,11 @@ def synthesize(args, reals_dir, out_dir, mode, seed):
     shutil.rmtree(out_dir, ignore_errors=True)
     desc = ("datasetsrc location=%s labels-file=%s/labels.txt bundle=%s ! contourextract ! "
             "higfasampler name=smp bundle=%s guidance=%s samples-per-image=%d seed=%d threads=%d "
-            "num-inference-steps=%d %s %s ! fgclassifier bundle=%s threads=%d ! "
+            "%s %s %s ! fgclassifier bundle=%s threads=%d ! "
             "confidencefilter name=f %s ! queue ! datasetsink name=out location=%s/kept  "
             "f.reject_src ! queue ! datasetsink location=%s/rejected"
-            % (reals_dir, reals_dir, b, b, guidance, args.samples, seed, args.threads, args.steps,
+            % (reals_dir, reals_dir, b, b, guidance, args.samples, seed, args.threads,
+               "" if args.steps is None else "num-inference-steps=%d" % args.steps,
                props, args.sampler_props, b, args.threads, args.filter_props, out_dir, out_dir))
     return benchlib.run_timed(desc, args.plugin_dir)
 
@@ -408,7 +418,7 @@ def report(args, res, ref, wall, conditions):
         "Few-shot protocol of design §7 on %s: k real images per class drawn per "
         "seed from pool images 50 000-54 999, M = %d synthetic images per real image from the "
         "GStreamer pipeline (`datasetsrc ! contourextract ! higfasampler ! fgclassifier ! "
-        "confidencefilter ! datasetsink`, DDIM %d steps, confidencefilter at its defaults: "
+        "confidencefilter ! datasetsink`, %s, confidencefilter at its defaults: "
         "label-score >= 0.5%s), a fixed small CNN (`bench/fewshot.py`: 3 conv blocks, %d Adam "
         "steps of batch 64, half real and half synthetic per batch when synthetic images are "
         "used, classic augmentation = random shift <= 3 px + horizontal flip) trained per mode, "
@@ -434,7 +444,7 @@ def report(args, res, ref, wall, conditions):
         "filter properties: %s\n- wall clock of the whole run: %.1f min (synthesis %.1f min, CNN "
         "training %.1f min)\n\nCommand: `%s`\n"
         % ("the default bundle" if bundle_name(args) is None else "`%s`" % args.bundle,
-           args.samples, args.steps, (" " + args.filter_props) if args.filter_props else "",
+           args.samples, solver_text(args), (" " + args.filter_props) if args.filter_props else "",
            args.train_steps,
            "official test set (10 000 images)" if args.split == "test"
            else "pool's validation half (55 000-59 999)",

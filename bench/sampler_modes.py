@@ -37,8 +37,9 @@ def write(args, n, rows, final):
     print(tab)
     cmd = ("GST_PLUGIN_PATH=%s gst-launch-1.0 datasetsrc location=POOL labels-file=POOL/labels.txt "
            "bundle=models/fashion-mnist ! contourextract ! higfasampler bundle=models/fashion-mnist "
-           "samples-per-image=1 seed=%d threads=%d num-inference-steps=%d %sguidance=MODE ! "
-           "datasetsink location=OUT/MODE" % (args.plugin_dir, args.seed, args.threads, args.steps,
+           "samples-per-image=1 seed=%d threads=%d scheduler=%s num-inference-steps=%d %sguidance=MODE ! "
+           "datasetsink location=OUT/MODE" % (args.plugin_dir, args.seed, args.threads,
+                                              args.scheduler, args.steps,
                                               args.sampler_props + " " if args.sampler_props else ""))
     body = (
         "%d few-shot pool images (%d per class: the first of each class in Fashion-MNIST train "
@@ -52,11 +53,12 @@ def write(args, n, rows, final):
         "artifacts: the share of outputs whose high-frequency energy exceeds the 99th percentile "
         "of real test images of their class (`bench/artifacts.py`; 1 %% of real images by "
         "construction)."
-        "\n\n%s\n\n%s- sampler: %d steps, seed %d, %s, other properties at their defaults\n\n"
+        "\n\n%s\n\n%s- sampler: %s, %d steps, seed %d, %s, other properties at their defaults\n\n"
         "Command: `/usr/bin/python3 bench/sampler_modes.py %s`, which runs for each MODE the "
         "equivalent of\n\n"
         "```\n%s\n```\n" % (n, args.per_class, tab, benchlib.conditions(args.threads),
-                           args.steps, args.seed, args.sampler_props or "scheduler at its default",
+                           args.scheduler, args.steps, args.seed,
+                           args.sampler_props or "no extra properties",
                            " ".join(shlex.quote(a) for a in sys.argv[1:]),
                            cmd))
     if not final:
@@ -69,6 +71,7 @@ def main():
     ap.add_argument("--plugin-dir", default="build/gst-plugin")
     ap.add_argument("--per-class", type=int, default=20, help="pool images per class")
     ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--scheduler", default="ddim", help="higfasampler scheduler (ddim, dpm++2m)")
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--modes", default=",".join(MODES))
@@ -85,7 +88,8 @@ def main():
     src = "datasetsrc location=%s labels-file=%s/labels.txt bundle=%s" % (
         data, data, benchlib.BUNDLE)
     sampler = ("higfasampler bundle=%s samples-per-image=1 seed=%d threads=%d "
-               "num-inference-steps=%d %s" % (benchlib.BUNDLE, args.seed, args.threads, args.steps,
+               "scheduler=%s num-inference-steps=%d %s" % (benchlib.BUNDLE, args.seed, args.threads,
+                                                          args.scheduler, args.steps,
                                           args.sampler_props))
 
     rows = []

@@ -102,7 +102,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--plugin-dir", default="build/gst-plugin")
     ap.add_argument("--inputs", type=int, default=16, help="pool images per case")
-    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--steps", type=int, default=None,
+                    help="sampler steps (default: the element's, with its default solver)")
     ap.add_argument("--batch-inputs", type=int, default=2,
                     help="pool images of the batch cases (samples-per-image=16)")
     ap.add_argument("--seed", type=int, default=2026)
@@ -139,9 +140,10 @@ def main():
     def smp(guidance="higfa", threads=2, spi=1, batch=None):
         # batch None: the element's default batch-size, which batches across input frames
         return ("higfasampler name=smp bundle=%s samples-per-image=%d %sseed=%d threads=%d "
-                "num-inference-steps=%d guidance=%s"
+                "%sguidance=%s"
                 % (B, spi, "" if batch is None else "batch-size=%d " % batch, args.seed, threads,
-                   args.steps, guidance))
+                   "" if args.steps is None else "num-inference-steps=%d " % args.steps,
+                   guidance))
     tails = {
         "pipeline": "fgclassifier bundle=%s ! confidencefilter threshold=0 ! datasetsink name=out "
                     "location=%s/out%%d" % (B, tmp),
@@ -183,10 +185,12 @@ def main():
              "%.0f" % (res[name]["rss_kib"] / 1024)) for name, _, _, _ in cases]
 
     flops, params = count_denoiser_flops()
+    defaults = benchlib.sampler_defaults(args.plugin_dir)
+    steps = args.steps or defaults["num-inference-steps"]
     peak = {th: matmul_peak(th) for th in (1, 2)}
     dn = {th: denoiser_gflops(th, 2 * args.inputs, flops) for th in (1, 2)}
     # cfg: one denoiser call of 2B samples per step (conditional and null class), nothing else.
-    cfg_gflops = res["sampler alone, cfg"]["rate"] * args.steps * 2 * flops / 1e9
+    cfg_gflops = res["sampler alone, cfg"]["rate"] * steps * 2 * flops / 1e9
 
     def ratio(a, b, key):
         return res[a][key] / res[b][key]
@@ -221,7 +225,7 @@ def main():
     body = (
         "One run of `bench/speed.py` (all cases in one process, so ratios compare like with "
         "like): %d pool images per case (samples-per-image=1) and %d for "
-        "the batch cases (samples-per-image=16, %d samples), %d DDIM steps, guidance=higfa, "
+        "the batch cases (samples-per-image=16, %d samples), %s, %d steps, guidance=higfa, "
         "threads=2 and the element's default batch-size (8 samples per denoiser batch, across "
         "input frames) unless the case says otherwise; each case is one pipeline run to EOS by "
         "`bench/gst_timed.py`, repeated in %d round(s) over all cases, each case keeping its "
@@ -240,7 +244,8 @@ def main():
         "so its steady rate gives the denoiser's achieved FLOP/s in the pipeline (the DDIM update "
         "and contour work are counted as time, not FLOPs).\n\n%s\n\n%s\n"
         "Command: `/usr/bin/python3 bench/speed.py %s`\n"
-        % (args.inputs, args.batch_inputs, 16 * args.batch_inputs, args.steps, args.repeats, tab, summary, flops / 1e6, params,
+        % (args.inputs, args.batch_inputs, 16 * args.batch_inputs, defaults["scheduler"], steps,
+           args.repeats, tab, summary, flops / 1e6, params,
            _manifest_params(), flop_tab, benchlib.conditions("per case (2 unless said)"),
            " ".join(shlex.quote(a) for a in sys.argv[1:])))
     if not args.no_write:

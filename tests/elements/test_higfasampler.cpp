@@ -467,7 +467,20 @@ TEST(HigfaSampler, PropertyDefaultsAreTheTunedDesignDefaults) {
                &gate, "text-lo", &text_lo, "max-rotation", &max_rotation, nullptr);
   EXPECT_EQ(samples, 4u);
   EXPECT_EQ(batch, 8u);
-  EXPECT_EQ(steps, 50);
+  EXPECT_EQ(steps, 10);  // DPM-Solver++ 2M (bench/steps.py)
+  const auto nick = [element](const char* property) {
+    GParamSpec* spec = g_object_class_find_property(G_OBJECT_GET_CLASS(element), property);
+    GValue v = G_VALUE_INIT;
+    g_value_init(&v, G_PARAM_SPEC_VALUE_TYPE(spec));
+    g_object_get_property(G_OBJECT(element), property, &v);
+    auto* type = static_cast<GEnumClass*>(g_type_class_ref(G_VALUE_TYPE(&v)));
+    const std::string name = g_enum_get_value(type, g_value_get_enum(&v))->value_nick;
+    g_type_class_unref(type);
+    g_value_unset(&v);
+    return name;
+  };
+  EXPECT_EQ(nick("scheduler"), "dpm++2m");
+  EXPECT_EQ(nick("classifier-grad"), "auto");
   EXPECT_DOUBLE_EQ(guidance_scale, 3.0);
   EXPECT_DOUBLE_EQ(contour_scale, 0.6);
   EXPECT_DOUBLE_EQ(classifier_scale, 6.0);

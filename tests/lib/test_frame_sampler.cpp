@@ -33,6 +33,7 @@ const ModelBundle& bundle() {
 
 SamplerOptions fast_options() {
   SamplerOptions o;
+  o.scheduler = SchedulerKind::kDdim;
   o.num_inference_steps = 12;  // the final stage: the last 6 steps (fine_stage 0.5)
   return o;
 }
@@ -268,7 +269,8 @@ TEST(FrameSampler, WriteFillsAViewOfTheModelsSize) {
 }
 
 TEST(SamplerOptions, DefaultsAreConstexprAndCompareEqual) {
-  static_assert(kDefaultSamplerOptions.num_inference_steps == 50);
+  static_assert(kDefaultSamplerOptions.num_inference_steps == 10);
+  static_assert(kDefaultSamplerOptions.scheduler == SchedulerKind::kDpmSolverMultistep);
   static_assert(kDefaultSamplesPerImage == 4 && kDefaultBatchSize == 8);
   SamplerOptions o;
   EXPECT_TRUE(o == kDefaultSamplerOptions);

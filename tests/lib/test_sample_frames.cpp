@@ -80,8 +80,8 @@ TEST(SampleFrames, GuidanceJsonHasTheSettingsAndTheLastStepsWeights) {
   const nlohmann::json j =
       nlohmann::json::parse(higfa::to_json(higfa::make_guidance_record(options, result)));
   EXPECT_EQ(j.at("mode"), "higfa");
-  EXPECT_EQ(j.at("scheduler"), "ddim");
-  EXPECT_EQ(j.at("num_inference_steps"), 50);
+  EXPECT_EQ(j.at("scheduler"), "dpm++2m");
+  EXPECT_EQ(j.at("num_inference_steps"), 10);
   EXPECT_DOUBLE_EQ(j.at("guidance_scale").get<double>(), 6.5);
   EXPECT_DOUBLE_EQ(j.at("text_modulation").at("lo").get<double>(), 0.5);
   EXPECT_EQ(j.at("classifier_grad"), "exact");

@@ -44,6 +44,7 @@ torch::Tensor plus_contour() {
 SamplerOptions fast_options(GuidanceMode mode) {
   SamplerOptions o;
   o.mode = mode;
+  o.scheduler = SchedulerKind::kDdim;  // design §4's sampler; eta needs it
   o.num_inference_steps = 20;  // final stage: steps 14..19
   // Design §4's constants, pinned: these tests check the mechanics against them, whatever the
   // tuned defaults are.

@@ -44,10 +44,12 @@ std::string to_string(ClassifierGrad grad);
 
 /// Sampler options; defaults are design §4's, except w_y, s_k, w_cls and ρ, which
 /// bench/tune.py tuned on the few-shot pool's validation half (docs/RESULTS.md, "Tuning"; §4's
-/// values were 5.0, 0.8, 3.0 and 0.3). Names map to the element's kebab-case properties.
+/// values were 5.0, 0.8, 3.0 and 0.3), and the solver and S, which bench/steps.py chose there
+/// (DPM-Solver++ 2M at 10 steps holds DDIM 50's accuracy and fidelity; docs/RESULTS.md,
+/// "Solver and steps"). Names map to the element's kebab-case properties.
 struct SamplerOptions {
-  SchedulerKind scheduler = SchedulerKind::kDdim;
-  int num_inference_steps = 50;   ///< S
+  SchedulerKind scheduler = SchedulerKind::kDpmSolverMultistep;
+  int num_inference_steps = 10;   ///< S
   double eta = 0.0;               ///< DDIM stochasticity in [0, 1]; DDIM only
   double strength = 1.0;          ///< img2img: (0, 1]; 1 starts from pure noise
   double fine_stage = 0.5;        ///< ρ in [0, 1]: the last round(ρ·S) steps are the final stage
