@@ -261,8 +261,8 @@ def main_pipeline_vs(args):
 
     def desc(extra, out):
         return ("datasetsrc location=%s bundle=%s num-buffers=%d ! contourextract ! higfasampler "
-                "bundle=%s samples-per-image=4 %s ! fgclassifier bundle=%s ! confidencefilter "
-                "threshold=0.5 ! datasetsink location=%s"
+                "name=smp bundle=%s samples-per-image=4 %s ! fgclassifier bundle=%s ! confidencefilter "
+                "threshold=0.5 ! datasetsink name=out location=%s"
                 % (data, B, n, B, extra, B, out))
     cases = [("this build, defaults", args.plugin_dir, "")]
     cases += [("this build, %s" % u, args.plugin_dir, u) for u in args.vs_undo]
