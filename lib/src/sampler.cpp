@@ -510,6 +510,15 @@ Sampler::Sampler(ModelBundle bundle, SamplerOptions options) {
                           std::to_string(m.scheduler.noise.num_train_timesteps) + ", got " +
                           std::to_string(options.num_inference_steps));
   }
+  // The solver's own limits on the step count (DPM-Solver++ with "leading" spacing needs
+  // S < T), checked here so that a bad setting fails at start rather than at the first sample.
+  try {
+    SchedulerConfig config = m.scheduler;
+    config.prediction_type = PredictionType::kEpsilon;
+    make_scheduler(options.scheduler, config)->set_timesteps(options.num_inference_steps);
+  } catch (const InvalidArgument& e) {
+    throw InvalidArgument(std::string("sampler option num-inference-steps: ") + e.what());
+  }
   if (options.classifier_grad == ClassifierGrad::kAuto)
     options.classifier_grad = m.latent ? ClassifierGrad::kApprox : ClassifierGrad::kExact;
   impl_ = std::make_unique<Impl>(Impl{std::move(bundle), std::move(options), {}});

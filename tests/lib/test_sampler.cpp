@@ -469,6 +469,22 @@ TEST(Sampler, InvalidOptionsThrowInvalidArgument) {
   EXPECT_THROW(Sampler(bundle(), o), InvalidArgument);
 }
 
+// DPM-Solver++ with "leading" spacing takes S < T: refused when the sampler is made (the
+// element's start), not at the first sample; DDIM takes S = T.
+TEST(Sampler, TheSolversStepLimitIsCheckedAtConstruction) {
+  SamplerOptions o;
+  o.scheduler = SchedulerKind::kDpmSolverMultistep;
+  o.num_inference_steps = 1000;
+  try {
+    Sampler(bundle(), o);
+    ADD_FAILURE() << "DPM-Solver++ at 1000 steps was accepted";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("num-inference-steps"), std::string::npos) << e.what();
+  }
+  o.scheduler = SchedulerKind::kDdim;
+  EXPECT_NO_THROW(Sampler(bundle(), o));
+}
+
 TEST(Sampler, InvalidRequestsThrowInvalidArgument) {
   Sampler sampler(bundle(), fast_options(GuidanceMode::kHigfa));
   auto bad_class = requests(1, 1);

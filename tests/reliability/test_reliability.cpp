@@ -236,8 +236,9 @@ void expect_manifest_matches_disk(const std::string& out) {
 }
 
 std::string sampler(const std::string& bundle, int n, int steps) {
+  // DDIM: it takes any step count up to T (these runs are made long on purpose).
   return "higfasampler name=smp bundle=" + bundle + " samples-per-image=" + std::to_string(n) +
-         " num-inference-steps=" + std::to_string(steps);
+         " scheduler=ddim num-inference-steps=" + std::to_string(steps);
 }
 
 // ---------------------------------------------------------------------------------------------
