@@ -454,8 +454,10 @@ BundleManifest load_manifest(const std::string& dir) {
   m.device = r.choice(root, "", "device", {"any", "cpu", "cuda"}, "any");
   m.dtype = r.choice(root, "", "dtype", {"float32", "float16", "bfloat16"}, "float32");
   if (m.dtype == "float16" && m.device != "cuda")
-    r.fail("dtype", "\"float16\" only with \"device\": \"cuda\" (CPU kernels lack half "
-           "precision convolutions; export bfloat16 or float32 for CPU)", "\"float16\" with \"device\": \"" + m.device + "\"");
+    r.fail("dtype",
+           "\"float16\" only with \"device\": \"cuda\" (CPU kernels lack half precision "
+           "convolutions; export bfloat16 or float32 for CPU)",
+           "\"float16\" with \"device\": \"" + m.device + "\"");
   if (const json* v = r.find(root, "", "provenance", "", false)) {
     if (!v->is_object()) r.fail("provenance", "an object", describe(*v));
     m.provenance_json = v->dump();

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
 // The confidence modulation rule shared by the text, contour and classifier signals (design §4.4).
+#include <ATen/ATen.h>
 #include <higfa/error.h>
 #include <higfa/modulation.h>
-#include <ATen/ATen.h>
 
 #include <algorithm>
 #include <cmath>

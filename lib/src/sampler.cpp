@@ -47,6 +47,17 @@ namespace {
 // and the initial noise (the torch generator seeded with the seed itself) are independent.
 std::uint64_t transform_seed(std::uint64_t seed) { return splitmix64(seed); }
 
+// The scheduler the sampler steps with, S set: guidance is done in ε space whatever the model
+// predicts. Throws InvalidArgument for a step count the solver cannot take.
+std::unique_ptr<Scheduler> epsilon_scheduler(const SamplerOptions& options,
+                                             const BundleManifest& manifest) {
+  SchedulerConfig config = manifest.scheduler;
+  config.prediction_type = PredictionType::kEpsilon;
+  std::unique_ptr<Scheduler> scheduler = make_scheduler(options.scheduler, config);
+  scheduler->set_timesteps(options.num_inference_steps);
+  return scheduler;
+}
+
 bool uses_contour(GuidanceMode mode) { return mode != GuidanceMode::kCfg; }
 bool uses_classifier(GuidanceMode mode) {
   return mode == GuidanceMode::kHigfa || mode == GuidanceMode::kHigfaFixed;
@@ -98,7 +109,6 @@ class SamplingRun {
   ClassifierTerm classifier_term(std::int64_t t, const torch::Tensor& text,
                                  const torch::Tensor& contour);
   void modulation_confidence(std::int64_t t);
-  void record(int i, std::int64_t t, const std::vector<torch::Tensor>& rows);
   void write_trace();
   torch::Tensor clipped(const torch::Tensor& eps, std::int64_t t) const;
   void advance(const torch::Tensor& eps, std::int64_t t);
@@ -126,8 +136,7 @@ class SamplingRun {
   torch::Tensor x_;                    // the sample x_t [B, C, H, W] (latents [B, Cz, h, w]) f32
   torch::Tensor x0_prev_;     // x̂0 of the previous step's ε̂, when the next one needs it
   torch::Tensor confidence_;  // c of the previous final-stage step [B] f64; undefined if none
-  std::vector<torch::Tensor> trace_;  // per step run: [kTraceRows, B] f64 on the device
-  std::vector<std::pair<int, std::int64_t>> trace_steps_;  // (i, t) of each
+  std::vector<torch::Tensor> trace_;  // per step run from t_start_: [kTraceRows, B] f64, device
 };
 
 SamplingRun::SamplingRun(const ModelBundle& bundle, const SamplerOptions& options,
@@ -140,11 +149,7 @@ SamplingRun::SamplingRun(const ModelBundle& bundle, const SamplerOptions& option
       b_(static_cast<std::int64_t>(batch.size())),
       device_(bundle.device()),
       clip_(options.clip_sample && !manifest_.latent) {
-  // The guidance is done in ε space whatever the model predicts; the scheduler steps with ε.
-  SchedulerConfig config = manifest_.scheduler;
-  config.prediction_type = PredictionType::kEpsilon;
-  scheduler_ = make_scheduler(opt_.scheduler, config);
-  scheduler_->set_timesteps(opt_.num_inference_steps);
+  scheduler_ = epsilon_scheduler(opt_, manifest_);
   const int steps = scheduler_->num_inference_steps();
   first_fine_ = steps - static_cast<int>(std::llround(opt_.fine_stage * steps));
 
@@ -409,11 +414,11 @@ void SamplingRun::step(int i) {
   const torch::Tensor applied = term.correction.defined()
                                     ? (term.weight > 0.0).to(torch::kDouble)
                                     : zero;
-  record(i, t,
-         {text, contour, modulating, measured ? term.confidence : none,
-          measured ? term.weight : zero, measured ? term.grad_norm : none,
-          term.correction.defined() ? per_sample_norm(term.correction).to(torch::kDouble) : zero,
-          applied});
+  trace_.push_back(at::stack(
+      {text, contour, modulating, measured ? term.confidence : none,
+       measured ? term.weight : zero, measured ? term.grad_norm : none,
+       term.correction.defined() ? per_sample_norm(term.correction).to(torch::kDouble) : zero,
+       applied}));
   if (opt_.record_intermediates) {
     const torch::Tensor x = x_.to(torch::kCPU);
     for (std::int64_t b = 0; b < b_; ++b)
@@ -421,22 +426,17 @@ void SamplingRun::step(int i) {
   }
 }
 
-void SamplingRun::record(int i, std::int64_t t, const std::vector<torch::Tensor>& rows) {
-  trace_.push_back(at::stack(rows));
-  trace_steps_.emplace_back(i, t);
-}
-
 // The trace of every step run, copied to the host in one transfer.
 void SamplingRun::write_trace() {
   if (trace_.empty()) return;
   const torch::Tensor all = at::stack(trace_).to(torch::kCPU).contiguous();  // [S, rows, B]
   const auto a = all.accessor<double, 3>();
-  for (std::size_t k = 0; k < trace_steps_.size(); ++k) {
+  for (std::size_t k = 0; k < trace_.size(); ++k) {
     const auto step = static_cast<std::int64_t>(k);
     for (std::int64_t b = 0; b < b_; ++b) {
       StepTrace s;
-      s.step = trace_steps_[k].first;
-      s.timestep = trace_steps_[k].second;
+      s.step = t_start_ + static_cast<int>(k);
+      s.timestep = scheduler_->timesteps()[static_cast<std::size_t>(s.step)];
       s.fine_stage = s.step >= first_fine_;
       s.text_weight = a[step][kTextWeight][b];
       s.contour_weight = a[step][kContourWeight][b];
@@ -513,9 +513,7 @@ Sampler::Sampler(ModelBundle bundle, SamplerOptions options) {
   // The solver's own limits on the step count (DPM-Solver++ with "leading" spacing needs
   // S < T), checked here so that a bad setting fails at start rather than at the first sample.
   try {
-    SchedulerConfig config = m.scheduler;
-    config.prediction_type = PredictionType::kEpsilon;
-    make_scheduler(options.scheduler, config)->set_timesteps(options.num_inference_steps);
+    epsilon_scheduler(options, m);
   } catch (const InvalidArgument& e) {
     throw InvalidArgument(std::string("sampler option num-inference-steps: ") + e.what());
   }
