@@ -130,10 +130,10 @@ class SamplingRun {
   std::vector<SampleResult> results_;
   std::vector<double> contour_scales_;  // s_k, or 0 for a sample without contour (host)
   torch::Tensor contour_scale_;         // the same, [B] f64 on the device
-  torch::Tensor labels_;               // y [B] i64
-  torch::Tensor cond2_;                // [∅ × B; y]: [2B] i64 or [2B, L, D] f32
-  torch::Tensor contour2_;             // [k; k] [2B, 1, H, W] f32
-  torch::Tensor x_;                    // the sample x_t [B, C, H, W] (latents [B, Cz, h, w]) f32
+  torch::Tensor labels_;                // y [B] i64
+  torch::Tensor cond2_;                 // [∅ × B; y]: [2B] i64 or [2B, L, D] f32
+  torch::Tensor contour2_;              // [k; k] [2B, 1, H, W] f32
+  torch::Tensor x_;                     // the sample x_t [B, C, H, W] (latents [B, Cz, h, w]) f32
   torch::Tensor x0_prev_;     // x̂0 of the previous step's ε̂, when the next one needs it
   torch::Tensor confidence_;  // c of the previous final-stage step [B] f64; undefined if none
   std::vector<torch::Tensor> trace_;  // per step run from t_start_: [kTraceRows, B] f64, device
@@ -169,8 +169,8 @@ SamplingRun::SamplingRun(const ModelBundle& bundle, const SamplerOptions& option
     cond = at::stack(prompts);
   }
   cond2_ = at::cat({bundle_.unconditional(b_), cond});
-  contour_scale_ = torch::tensor(contour_scales_, torch::TensorOptions().dtype(torch::kDouble))
-                       .to(device_);
+  contour_scale_ =
+      torch::tensor(contour_scales_, torch::TensorOptions().dtype(torch::kDouble)).to(device_);
   const torch::Tensor k = at::stack(contours).to(device_);
   contour2_ = at::cat({k, k});
   t_start_ = steps - std::min(static_cast<int>(opt_.strength * steps), steps);
@@ -256,10 +256,10 @@ torch::Tensor SamplingRun::per_sample(double value) const {
 
 // Design §4.3: ε̂ = ε(x,t,∅,k,s) + w_y·(ε(x,t,y,k,s) − ε(x,t,∅,k,s)), both passes in one call.
 torch::Tensor SamplingRun::guided_epsilon(const torch::Tensor& x, std::int64_t t,
-                                          const torch::Tensor& text,
-                                          const torch::Tensor& contour) {
+                                          const torch::Tensor& text, const torch::Tensor& contour) {
   const torch::Tensor x2 = at::cat({x, x});
-  const torch::Tensor t2 = at::full({2 * b_}, t, torch::TensorOptions().dtype(torch::kLong).device(device_));
+  const torch::Tensor t2 =
+      at::full({2 * b_}, t, torch::TensorOptions().dtype(torch::kLong).device(device_));
   const torch::Tensor s = contour.to(torch::kFloat);
   torch::Tensor e = bundle_.denoise(x2, t2, cond2_, contour2_, at::cat({s, s}));
   ++stats_.denoiser_calls;
@@ -333,8 +333,8 @@ ClassifierTerm SamplingRun::classifier_term(std::int64_t t, const torch::Tensor&
   if (!grad.defined()) return term;
   // 2. per-sample norm cap on g (grad-clip), then the ε-form correction.
   term.grad_norm = per_sample_norm(grad).to(torch::kDouble);
-  term.correction =
-      std::sqrt(1.0 - ab) * as_factor(term.weight) * clip_grad_norm_per_sample(grad, opt_.grad_clip);
+  term.correction = std::sqrt(1.0 - ab) * as_factor(term.weight) *
+                    clip_grad_norm_per_sample(grad, opt_.grad_clip);
   return term;
 }
 
@@ -344,7 +344,8 @@ void SamplingRun::modulation_confidence(std::int64_t t) {
   if (x0_prev_.defined()) {
     confidence_ = measure(x0_prev_);
   } else {
-    const torch::Tensor eps = guided_epsilon(x_, t, per_sample(opt_.guidance_scale), contour_scale_);
+    const torch::Tensor eps =
+        guided_epsilon(x_, t, per_sample(opt_.guidance_scale), contour_scale_);
     confidence_ = measure(predict_x0(x_, eps, scheduler_->alpha_prod(t)));
   }
   x0_prev_ = torch::Tensor();
@@ -411,12 +412,11 @@ void SamplingRun::step(int i) {
   const torch::Tensor none = per_sample(-1.0);
   const torch::Tensor zero = per_sample(0.0);
   const bool measured = term.confidence.defined();
-  const torch::Tensor applied = term.correction.defined()
-                                    ? (term.weight > 0.0).to(torch::kDouble)
-                                    : zero;
+  const torch::Tensor applied =
+      term.correction.defined() ? (term.weight > 0.0).to(torch::kDouble) : zero;
   trace_.push_back(at::stack(
-      {text, contour, modulating, measured ? term.confidence : none,
-       measured ? term.weight : zero, measured ? term.grad_norm : none,
+      {text, contour, modulating, measured ? term.confidence : none, measured ? term.weight : zero,
+       measured ? term.grad_norm : none,
        term.correction.defined() ? per_sample_norm(term.correction).to(torch::kDouble) : zero,
        applied}));
   if (opt_.record_intermediates) {
