@@ -233,8 +233,8 @@ void probe_classifier(const LoadedBundle& impl) {
 void check_device(const BundleManifest& m, const std::string& dir, const torch::Device& device) {
   if (m.device == "any" || m.device == c10::DeviceTypeName(device.type(), /*lower_case=*/true))
     return;
-  throw ModelLoadError(dir + "/manifest.json: \"device\": the modules were traced for " +
-                       m.device + ", and this bundle was asked for on " + device.str() +
+  throw ModelLoadError(dir + "/manifest.json: \"device\": the modules were traced for " + m.device +
+                       ", and this bundle was asked for on " + device.str() +
                        ": set the element's device to " + m.device +
                        " or export the bundle again for " + device.str());
 }

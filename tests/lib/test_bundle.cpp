@@ -8,16 +8,15 @@
 #include <torch/types.h>
 
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bundle_test_util.h"
 #include "temp_dir.h"
@@ -291,7 +290,8 @@ TEST(BundleDevice, ACudaTraceIsRefusedOnTheCpuNamingBothDevices) {
 
 TEST(BundleDevice, UnknownDeviceOrDtypeNamesTheChoices) {
   std::string msg = EditedTiny("device", "gpu").load_error();
-  EXPECT_CONTAINS(msg, "\"device\": expected \"any\" or \"cpu\" or \"cuda\", found the string \"gpu\"");
+  EXPECT_CONTAINS(msg,
+                  "\"device\": expected \"any\" or \"cpu\" or \"cuda\", found the string \"gpu\"");
   msg = EditedTiny("dtype", "fp16").load_error();
   EXPECT_CONTAINS(msg, "\"dtype\": expected \"float32\" or \"float16\" or \"bfloat16\"");
 }
