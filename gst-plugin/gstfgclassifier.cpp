@@ -17,6 +17,12 @@
  * on a drain query, and discarded on a flush. With pseudo-label-threshold above 0, a frame without
  * a label gets a label meta with its top-1 class when the top-1 probability reaches the threshold.
  *
+ * A bundle may hold two classifiers: the guidance classifier that higfasampler's classifier
+ * guidance climbs, and an independent filter classifier (docs/bundles.md §2). With the default
+ * classifier=auto, fgclassifier runs the filter classifier where the bundle has one, so that a
+ * downstream confidencefilter does not ask the very model whose gradient shaped the image (a
+ * guided sample can be adversarial to it: confident, yet not what a human sees).
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 datasetsrc location=data/samples bundle=models/fashion-mnist \
@@ -51,6 +57,7 @@ GST_DEBUG_CATEGORY_STATIC(gst_fg_classifier_debug);
 
 #define DEFAULT_PROP_BUNDLE nullptr
 #define DEFAULT_PROP_MODEL nullptr
+#define DEFAULT_PROP_CLASSIFIER GST_HIGFA_BUNDLE_CLASSIFIER_AUTO
 #define DEFAULT_PROP_DEVICE "cpu"
 #define DEFAULT_PROP_THREADS 0
 #define DEFAULT_PROP_TOP_K 5
@@ -65,6 +72,7 @@ enum {
   PROP_0,
   PROP_BUNDLE,
   PROP_MODEL,
+  PROP_CLASSIFIER,
   PROP_DEVICE,
   PROP_THREADS,
   PROP_TOP_K,
@@ -85,6 +93,7 @@ constexpr GParamFlags kPlaying = static_cast<GParamFlags>(
 struct Settings {
   std::string bundle;
   std::string model;
+  GstHigfaBundleClassifier classifier = DEFAULT_PROP_CLASSIFIER;
   std::string device = DEFAULT_PROP_DEVICE;
   gint threads = DEFAULT_PROP_THREADS;
   guint top_k = DEFAULT_PROP_TOP_K;
@@ -98,7 +107,7 @@ struct State {
   // Set in start() and cleared in stop(), with the streaming thread stopped; a bundle's
   // classifier is the process's shared one (higfa::shared_classifier).
   std::shared_ptr<const higfa::ImageClassifier> classifier;
-  std::string source;  // the bundle directory or model file, for messages
+  std::string source;  // the bundle directory (and which classifier) or model file, for messages
   std::atomic<guint64> classified{0};
   std::atomic<guint64> pseudo_labelled{0};
   // Streaming-thread state.
@@ -142,6 +151,7 @@ State& state_of(GObject* object) { return *GST_FG_CLASSIFIER(object)->state; }
 constexpr gsthigfa::Field<State> kFields[] = {
     gsthigfa::field<State, &State::settings, &Settings::bundle>(PROP_BUNDLE),
     gsthigfa::field<State, &State::settings, &Settings::model>(PROP_MODEL),
+    gsthigfa::field<State, &State::settings, &Settings::classifier>(PROP_CLASSIFIER),
     gsthigfa::field<State, &State::settings, &Settings::threads>(PROP_THREADS),
     gsthigfa::field<State, &State::settings, &Settings::top_k>(PROP_TOP_K),
     gsthigfa::field<State, &State::settings, &Settings::batch_size>(PROP_BATCH_SIZE),
@@ -177,6 +187,18 @@ static void gst_fg_classifier_get_property(GObject* object, guint prop_id, GValu
 // ---------------------------------------------------------------------------------------------
 // Start and stop: the classifier lives from start() to stop().
 
+static constexpr higfa::BundleClassifier to_library(GstHigfaBundleClassifier which) {
+  switch (which) {
+    case GST_HIGFA_BUNDLE_CLASSIFIER_GUIDANCE:
+      return higfa::BundleClassifier::kGuidance;
+    case GST_HIGFA_BUNDLE_CLASSIFIER_FILTER:
+      return higfa::BundleClassifier::kFilter;
+    case GST_HIGFA_BUNDLE_CLASSIFIER_AUTO:
+      break;
+  }
+  return higfa::BundleClassifier::kAuto;
+}
+
 static std::string joined_class_names(const higfa::ImageClassifier& c) {
   std::string out;
   for (const std::string& name : c.class_names()) out += (out.empty() ? "" : ", ") + name;
@@ -209,9 +231,16 @@ static gboolean gst_fg_classifier_start(GstBaseTransform* trans) {
   }
   st->source = s.bundle.empty() ? s.model : s.bundle;
   try {
-    if (!s.bundle.empty())
-      st->classifier = higfa::shared_classifier(s.bundle, device);
-    else
+    if (!s.bundle.empty()) {
+      const higfa::BundleClassifier which =
+          higfa::resolve_bundle_classifier(s.bundle, to_library(s.classifier));
+      st->source = s.bundle + " (" + higfa::to_string(which) + " classifier)";
+      st->classifier = higfa::shared_classifier(s.bundle, device, which);
+    } else if (s.classifier == GST_HIGFA_BUNDLE_CLASSIFIER_FILTER) {
+      throw higfa::InvalidArgument(
+          "classifier=filter names a bundle's filter classifier, and no bundle is set (model "
+          "is a standalone classifier file)");
+    } else
       st->classifier = std::make_shared<const higfa::ImageClassifier>(higfa::ImageClassifier::load(
           s.model, higfa::ImageClassifier::spec_path_for(s.model), device));
   } catch (const std::exception& e) {
@@ -469,6 +498,19 @@ static void gst_fg_classifier_finalize(GObject* object) {
   gsthigfa::finalize_state<GstFgClassifier, &gst_fg_classifier_parent_class>(object);
 }
 
+GType gst_higfa_bundle_classifier_get_type(void) {
+  static const GEnumValue values[] = {
+      {GST_HIGFA_BUNDLE_CLASSIFIER_AUTO,
+       "The bundle's filter classifier where it has one, else its guidance classifier", "auto"},
+      {GST_HIGFA_BUNDLE_CLASSIFIER_GUIDANCE, "The guidance classifier (files.classifier)",
+       "guidance"},
+      {GST_HIGFA_BUNDLE_CLASSIFIER_FILTER, "The filter classifier (files.filter_classifier)",
+       "filter"},
+      {0, nullptr, nullptr}};
+  static const GType type = g_enum_register_static("GstHigfaBundleClassifier", values);
+  return type;
+}
+
 static void gst_fg_classifier_class_init(GstFgClassifierClass* klass) {
   GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
   GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
@@ -481,9 +523,10 @@ static void gst_fg_classifier_class_init(GstFgClassifierClass* klass) {
   g_object_class_install_property(
       gobject_class, PROP_BUNDLE,
       g_param_spec_string("bundle", "Bundle",
-                          "Model bundle directory whose classifier (and the manifest's classifier "
-                          "input spec and class names) is used, loaded at start; NULL: use model "
-                          "(exactly one of bundle and model must be set)",
+                          "Model bundle directory whose classifier (the one the classifier "
+                          "property picks, with the manifest's input spec and class names) is "
+                          "used, loaded at start; NULL: use model (exactly one of bundle and "
+                          "model must be set)",
                           DEFAULT_PROP_BUNDLE, kReady));
   g_object_class_install_property(
       gobject_class, PROP_MODEL,
@@ -492,6 +535,14 @@ static void gst_fg_classifier_class_init(GstFgClassifierClass* klass) {
                           "class names and preprocessing are in the JSON file of the same name "
                           "with extension .json, loaded at start; NULL: use bundle",
                           DEFAULT_PROP_MODEL, kReady));
+  g_object_class_install_property(
+      gobject_class, PROP_CLASSIFIER,
+      g_param_spec_enum("classifier", "Classifier",
+                        "Which of the bundle's classifiers: auto runs the filter classifier "
+                        "(files.filter_classifier, independent of the one guidance climbs) "
+                        "where the bundle has one, else the guidance classifier; filter on a "
+                        "bundle without one is an error at start",
+                        GST_TYPE_HIGFA_BUNDLE_CLASSIFIER, DEFAULT_PROP_CLASSIFIER, kReady));
   g_object_class_install_property(
       gobject_class, PROP_DEVICE,
       g_param_spec_string("device", "Device",
@@ -536,6 +587,7 @@ static void gst_fg_classifier_class_init(GstFgClassifierClass* klass) {
       "intended label's score as a classification meta");
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);
+  gst_type_mark_as_plugin_api(GST_TYPE_HIGFA_BUNDLE_CLASSIFIER, static_cast<GstPluginAPIFlags>(0));
 
   trans_class->start = GST_DEBUG_FUNCPTR(gst_fg_classifier_start);
   trans_class->stop = GST_DEBUG_FUNCPTR(gst_fg_classifier_stop);

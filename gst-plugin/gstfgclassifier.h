@@ -9,6 +9,16 @@
 
 G_BEGIN_DECLS
 
+/// Which of a bundle's classifiers fgclassifier runs: the `classifier` property.
+typedef enum {
+  GST_HIGFA_BUNDLE_CLASSIFIER_AUTO,
+  GST_HIGFA_BUNDLE_CLASSIFIER_GUIDANCE,
+  GST_HIGFA_BUNDLE_CLASSIFIER_FILTER,
+} GstHigfaBundleClassifier;
+
+#define GST_TYPE_HIGFA_BUNDLE_CLASSIFIER (gst_higfa_bundle_classifier_get_type())
+GType gst_higfa_bundle_classifier_get_type(void);
+
 #define GST_TYPE_FG_CLASSIFIER (gst_fg_classifier_get_type())
 G_DECLARE_FINAL_TYPE(GstFgClassifier, gst_fg_classifier, GST, FG_CLASSIFIER, GstBaseTransform)
 

@@ -28,7 +28,7 @@ KNOWN_KEYS = {"format", "version", "name", "resolution", "channels", "value_rang
               "source_size", "space", "conditioning", "num_classes", "null_class", "class_names",
               "prediction_type", "timestep_spacing", "steps_offset", "set_alpha_to_one",
               "clip_sample", "schedule", "contour", "control", "latent", "text", "files",
-              "classifier", "provenance", "device", "dtype"}
+              "classifier", "filter_classifier", "provenance", "device", "dtype"}
 DEVICES = ("any", "cpu", "cuda")
 DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
 # (rtol, atol) for "sample i alone gives what it gives in a batch": a module computing in half
@@ -248,28 +248,28 @@ def read_classes(rd, m):
     return k
 
 
-def read_classifier(rd, m):
-    c = rd.obj(m, "classifier")
+def read_classifier(rd, m, key="classifier"):
+    c = rd.obj(m, key)
     if c is None:
         return None
-    p = "classifier."
+    p = key + "."
     spec = read_image_spec(rd, c, p, ("pad", "resize", "center_crop"))
     if spec["fit"] == "center_crop" and "resize_size" in c:
         res = spec["resolution"] or [1, 1]
         rd.integer(c, "resize_size", max(res), 16384, p)
     elif "resize_size" in c:
-        rd.r.error(rd.where, "\"classifier.resize_size\"", "no resize_size unless fit is "
+        rd.r.error(rd.where, "\"%sresize_size\"" % p, "no resize_size unless fit is "
                    "\"center_crop\"", describe(c["resize_size"]))
-    for key, positive in (("mean", False), ("std", True)):
-        if key not in c:
+    for name, positive in (("mean", False), ("std", True)):
+        if name not in c:
             continue
-        v = c[key]
+        v = c[name]
         n = spec["channels"]
         ok = (isinstance(v, list) and (n is None or len(v) == n) and
               all(isinstance(x, numbers.Real) and not isinstance(x, bool) and
                   (x > 0 if positive else True) for x in v))
         if not ok:
-            rd.r.error(rd.where, "\"classifier.%s\"" % key, "%s number%s%s" %
+            rd.r.error(rd.where, "\"%s%s\"" % (p, name), "%s number%s%s" %
                        (n, "" if n == 1 else "s", " > 0" if positive else ""), json.dumps(v))
     return spec
 
@@ -396,11 +396,23 @@ def read_manifest(report, directory):
     needed = ["denoiser", "classifier"]
     needed += ["vae_encoder", "vae_decoder"] if space == "latent" else []
     needed += ["prompts"] if conditioning == "text" else []
+    has_filter = isinstance(m.get("files"), dict) and "filter_classifier" in m["files"]
+    if has_filter:
+        needed.append("filter_classifier")
+        filter_classifier = (read_classifier(rd, m, "filter_classifier")
+                             if "filter_classifier" in m else classifier)
+    else:
+        filter_classifier = None
+        if "filter_classifier" in m:
+            report.error(where, "\"filter_classifier\"",
+                         "no filter_classifier object without files.filter_classifier",
+                         "an object and no file")
     files = read_files(rd, m, directory, needed)
     for key in sorted(set(m) - KNOWN_KEYS):
         report.note(where, "unknown key \"%s\" (ignored)" % key)
     return {"image": image, "space": space, "conditioning": conditioning, "K": k,
-            "control_channels": cc, "classifier": classifier, "latent": latent, "text": text,
+            "control_channels": cc, "classifier": classifier,
+            "filter_classifier": filter_classifier, "latent": latent, "text": text,
             "files": files, "device": device, "dtype": dtype}
 
 
@@ -541,8 +553,8 @@ def check_vae(report, info, device):
             check_gradient(report, path, out, z, "its latents")
 
 
-def check_classifier(report, info, device):
-    path, spec, K = info["files"].get("classifier"), info["classifier"], info["K"]
+def check_classifier(report, info, device, key="classifier"):
+    path, spec, K = info["files"].get(key), info[key], info["K"]
     if path is None or spec is None or not spec["resolution"] or not spec["channels"] or not K:
         return
     m = load_module(report, path, device)
@@ -652,6 +664,7 @@ def check(directory):
         table = table.to(device)
     check_vae(report, info, device)
     check_classifier(report, info, device)
+    check_classifier(report, info, device, "filter_classifier")
     check_denoiser(report, info, table, device)
     return report
 

@@ -5,12 +5,17 @@
 """Assemble models/fashion-mnist/ (and models/judge/) from a training work directory.
 
 Expects WORK/denoiser/{denoiser.pt,train_summary.json},
-WORK/classifier/{classifier.pt,train_summary.json} and WORK/judge/{judge.pt,train_summary.json}
-as written by train_denoiser.py and train_classifier.py. Checks the modules'
-signatures (shapes, dtypes, any batch size, gradients w.r.t. the input) before
-writing the manifest.
+WORK/classifier/{classifier.pt,train_summary.json}, WORK/filter/{filter_classifier.pt,
+train_summary.json} and WORK/judge/{judge.pt,train_summary.json} as written by
+train_denoiser.py and train_classifier.py. Checks the modules' signatures (shapes,
+dtypes, any batch size, gradients w.r.t. the input) before writing the manifest.
+
+--filter-only adds (or replaces) the filter classifier of an existing bundle: it
+copies WORK/filter/filter_classifier.pt and records it in the manifest's files and
+provenance, leaving the other modules and keys as they are.
 
 Usage: /usr/bin/python3 tools/export_bundle.py --work WORK [--bundle models/fashion-mnist]
+       /usr/bin/python3 tools/export_bundle.py --work WORK --filter-only [--bundle DIR]
 """
 import argparse
 import io
@@ -80,6 +85,23 @@ def load_summary(d):
         return json.load(f)
 
 
+def add_filter(bundle, work, manifest):
+    """Copies WORK/filter's filter classifier into `bundle` and records it in `manifest`."""
+    fdir = os.path.join(work, "filter")
+    sf = load_summary(fdir)
+    copy_without_debug(os.path.join(fdir, "filter_classifier.pt"),
+                       os.path.join(bundle, "filter_classifier.pt"))
+    check_classifier(os.path.join(bundle, "filter_classifier.pt"))
+    manifest["files"]["filter_classifier"] = "filter_classifier.pt"
+    p = manifest["provenance"]
+    for key, field in (("seeds", "seed"), ("epochs", "epochs"), ("wall_time_s", "wall_time_s"),
+                       ("parameters", "params"), ("steps", "steps"), ("threads", "threads")):
+        p.setdefault(key, {})["filter_classifier"] = sf[field]
+    p["filter_classifier"] = {"architecture": "strided all-convolutional net, GroupNorm, GELU",
+                              "training": "clean images, shifts and flips only",
+                              "test_top1": sf["test_top1"]}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -87,7 +109,19 @@ def main(argv=None):
     ap.add_argument("--bundle", default=os.path.join(REPO, "models", "fashion-mnist"))
     ap.add_argument("--judge-dir", default=os.path.join(REPO, "models", "judge"))
     ap.add_argument("--command", default=COMMAND)
+    ap.add_argument("--filter-only", action="store_true",
+                    help="add WORK/filter's filter classifier to an existing bundle")
     args = ap.parse_args(argv)
+    if args.filter_only:
+        path = os.path.join(args.bundle, "manifest.json")
+        with open(path) as f:
+            manifest = json.load(f)
+        add_filter(args.bundle, args.work, manifest)
+        with open(path, "w") as f:
+            json.dump(manifest, f, indent=2)
+            f.write("\n")
+        print("filter classifier added to %s" % args.bundle)
+        return 0
 
     den_dir = os.path.join(args.work, "denoiser")
     clf_dir = os.path.join(args.work, "classifier")
@@ -131,6 +165,7 @@ def main(argv=None):
                         "judge": sj["threads"]},
         },
     }
+    add_filter(args.bundle, args.work, manifest)
     with open(os.path.join(args.bundle, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

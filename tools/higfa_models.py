@@ -182,5 +182,33 @@ class JudgeResNet(nn.Module):
         return self.fc(self.features(x))
 
 
+class FilterNet(nn.Module):
+    """Filter classifier: a strided all-convolutional net with GroupNorm and GELU, global average
+    and max pooling (a third architecture, independent of GuidanceCNN and JudgeResNet).
+
+    It is trained on clean images only (shifts and flips, no noise or blur), so that it does not
+    learn to trust the noisy, textured inputs that classifier guidance can climb into.
+    """
+
+    def __init__(self, width: int = 24, num_classes: int = 10):
+        super().__init__()
+        w = width
+
+        def block(cin: int, cout: int, k: int, stride: int) -> nn.Sequential:
+            return nn.Sequential(nn.Conv2d(cin, cout, k, stride=stride, padding=k // 2),
+                                 nn.GroupNorm(8, cout), nn.GELU())
+        self.body = nn.Sequential(
+            block(1, w, 5, 1), block(w, 2 * w, 3, 2),              # 16
+            block(2 * w, 2 * w, 3, 1), block(2 * w, 4 * w, 3, 2),  # 8
+            block(4 * w, 4 * w, 3, 1), block(4 * w, 6 * w, 3, 2),  # 4
+        )
+        self.head = nn.Sequential(nn.Dropout(0.2), nn.Linear(12 * w, num_classes))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.body(x)
+        pooled = torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)
+        return self.head(pooled)
+
+
 def count_params(m: nn.Module) -> int:
     return sum(p.numel() for p in m.parameters())

@@ -19,12 +19,15 @@ cd "$REPO"
 # Recorded seeds and epochs of the committed bundle.
 CLASSIFIER_SEED=2026; CLASSIFIER_EPOCHS=8
 JUDGE_SEED=7;         JUDGE_EPOCHS=6
+FILTER_SEED=31;       FILTER_EPOCHS=6
 DENOISER_SEED=1234;   DENOISER_EPOCHS=7
 EVAL_SEED=4242
 
 # Steps run one after the other: each uses all cores.
 "$PY" tools/train_classifier.py --arch guidance --seed $CLASSIFIER_SEED --epochs $CLASSIFIER_EPOCHS \
     --threads "$THREADS" --out "$WORK/classifier"
+"$PY" tools/train_classifier.py --arch filter --seed $FILTER_SEED --epochs $FILTER_EPOCHS \
+    --threads "$THREADS" --out "$WORK/filter"
 "$PY" tools/train_classifier.py --arch judge --seed $JUDGE_SEED --epochs $JUDGE_EPOCHS \
     --threads "$THREADS" --out "$WORK/judge"
 "$PY" tools/train_denoiser.py --seed $DENOISER_SEED --epochs $DENOISER_EPOCHS \

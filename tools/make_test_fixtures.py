@@ -12,6 +12,11 @@
             contour and s the contour scale. The classifier's logits are
               logits_k = -10 * mean over pixels of (x - mu_k)^2.
   nan/      tiny's manifest and classifier; the denoiser returns NaN everywhere.
+  tiny-filter/
+            tiny's denoiser and classifier plus a filter classifier that takes
+            images in [0, 1] (its own input contract) and whose logits are
+              logits_k = -3 * mean over pixels of (x01 - m_k)^2,  m_k = (mu_k + 1) / 2,
+            that is -0.75 * mean((x - mu_k)^2) on tiny's [-1, 1] scale.
   bad-*/    one defect each, for the loader's error messages (see README.md).
 
 Everything is deterministic: the same torch version writes the same bytes, wherever
@@ -38,6 +43,7 @@ CLASS_NAMES = ["a", "b", "c"]
 SIZE = 8
 CONTOUR_GAIN = 0.1
 LOGIT_SCALE = 10.0
+FILTER_LOGIT_SCALE = 3.0
 
 
 def class_means():
@@ -87,12 +93,13 @@ class HalfSizeDenoiser(torch.nn.Module):
 
 
 class TinyClassifier(torch.nn.Module):
-    """logits_k = -10 * mean((x - mu_k)^2) for the first `classes` class means."""
+    """logits_k = -scale * mean((x - m_k)^2) for the first `classes` class means m = a mu + b."""
 
-    def __init__(self, classes: int = len(CLASS_NAMES)):
+    def __init__(self, classes: int = len(CLASS_NAMES), scale: float = LOGIT_SCALE,
+                 a: float = 1.0, b: float = 0.0):
         super().__init__()
-        self.register_buffer("class_means", class_means()[:classes].clone())
-        self.logit_scale = LOGIT_SCALE
+        self.register_buffer("class_means", (a * class_means()[:classes] + b).clone())
+        self.logit_scale = scale
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         d = (x.unsqueeze(1) - self.class_means.view(1, -1, 1, 1, 1)) ** 2
@@ -224,6 +231,23 @@ def main(argv=None):
     save(NanDenoiser(), os.path.join(d, "denoiser.pt"))
     m = manifest("nan", classifier="../tiny/classifier.pt")
     m["provenance"]["denoiser"] = "returns NaN everywhere"
+    write_json(os.path.join(d, "manifest.json"), m)
+
+    d = fresh_dir(args.out, "tiny-filter")
+    save(TinyClassifier(scale=FILTER_LOGIT_SCALE, a=0.5, b=0.5),
+         os.path.join(d, "filter_classifier.pt"))
+    m = manifest("tiny-filter", **TINY_FILES)
+    m["files"]["filter_classifier"] = "filter_classifier.pt"
+    m["filter_classifier"] = {"resolution": [SIZE, SIZE], "channels": 1,
+                              "value_range": [0.0, 1.0], "fit": "pad"}
+    m["provenance"]["filter_classifier"] = (
+        "analytic: logits_k = -3 * mean((x01 - m_k)^2), m_k = (mu_k + 1) / 2, x01 in [0, 1]")
+    write_json(os.path.join(d, "manifest.json"), m)
+
+    d = fresh_dir(args.out, "bad-filter-classes")
+    save(TinyClassifier(classes=2), os.path.join(d, "filter_classifier.pt"))
+    m = manifest("bad-filter-classes", **TINY_FILES)
+    m["files"]["filter_classifier"] = "filter_classifier.pt"
     write_json(os.path.join(d, "manifest.json"), m)
 
     write_bad_manifests(args.out)

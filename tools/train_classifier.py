@@ -10,6 +10,10 @@
 --arch judge    : the evaluation classifier (a small ResNet, another seed); it is
                   used only to measure the bundle, never for guidance. Its export
                   also has features(x) -> penultimate features.
+--arch filter   : the bundle's filter classifier (a strided all-convolutional net,
+                  a third architecture and seed), which fgclassifier uses by default
+                  so that confidencefilter does not ask the classifier the sampler
+                  climbed. Trained on clean images with shifts and flips only.
 
 Input contract of both exports: x [B,1,32,32] float32 in [-1,1] (28x28 padded by
 2 px of background) -> logits [B,10].
@@ -83,7 +87,7 @@ def accuracy(model, X, Y, bs=500):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--arch", choices=["guidance", "judge"], default="guidance")
+    ap.add_argument("--arch", choices=["guidance", "judge", "filter"], default="guidance")
     ap.add_argument("--out", required=True)
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--seed", type=int, default=2026)
@@ -113,9 +117,12 @@ def main(argv=None):
     if args.arch == "guidance":
         model = higfa_models.GuidanceCNN()
         aug = dict(noise_max=0.2, p_noise=0.5, p_blur=0.3, shift=2, flip=True)
-    else:
+    elif args.arch == "judge":
         model = higfa_models.JudgeResNet()
         aug = dict(noise_max=0.1, p_noise=0.2, p_blur=0.1, shift=2, flip=True)
+    else:
+        model = higfa_models.FilterNet()
+        aug = dict(noise_max=0.0, p_noise=0.0, p_blur=0.0, shift=2, flip=True)
     N = len(X)
     bs = min(args.batch_size, N)
     spe = N // bs
@@ -159,7 +166,8 @@ def main(argv=None):
     wall = time.time() - t0
     model.eval()
     test_acc = accuracy(model, TX, TY)
-    name = "classifier.pt" if args.arch == "guidance" else "judge.pt"
+    name = {"guidance": "classifier.pt", "judge": "judge.pt",
+            "filter": "filter_classifier.pt"}[args.arch]
     scripted = torch.jit.script(model)
     scripted.save(os.path.join(args.out, name))
     summary = {"arch": args.arch, "params": nparams, "seed": args.seed, "epochs": args.epochs,

@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -107,41 +108,55 @@ ImageClassifier::ImageClassifier(const ModelBundle& bundle) {
   impl_ = std::move(impl);
 }
 
+namespace {
+
+torch::jit::Module load_script(const std::string& module_path, torch::Device device) {
+  try {
+    torch::jit::Module module = torch::jit::load(module_path, device);
+    module.eval();
+    return module;
+  } catch (const c10::Error& e) {
+    throw ModelLoadError(module_path +
+                         ": cannot load the TorchScript classifier: " + e.what_without_backtrace());
+  }
+}
+
+// Runs the classifier on a batch of one, so that a mismatch fails at load time and not on the
+// first frame; `classes_from` names where the class count comes from.
+void probe(const std::function<torch::Tensor(const torch::Tensor&)>& logits, const ImageSpec& s,
+           std::size_t num_classes, torch::Device device, const std::string& module_path,
+           const std::string& classes_from) {
+  torch::Tensor out;
+  try {
+    torch::NoGradGuard no_grad;
+    SingleThreadScope single_thread;  // no OpenMP pool left on the loading thread
+    out = logits(torch::full({1, s.channels, s.height, s.width}, s.range.lo,
+                             torch::TensorOptions().dtype(torch::kFloat32).device(device)));
+  } catch (const c10::Error& e) {
+    throw ModelLoadError(module_path + ": forward(x [1," + std::to_string(s.channels) + "," +
+                         std::to_string(s.height) + "," + std::to_string(s.width) +
+                         "]) failed: " + e.what_without_backtrace());
+  }
+  const auto k = static_cast<int64_t>(num_classes);
+  if (out.dim() != 2 || out.size(0) != 1 || out.size(1) != k)
+    throw ModelLoadError(module_path + ": expected logits [1, " + std::to_string(k) +
+                         "] (one per class in " + classes_from + "), got " + c10::str(out.sizes()));
+  log(LogLevel::kInfo, "classifier " + module_path + ": " + std::to_string(k) + " classes");
+}
+
+}  // namespace
+
 ImageClassifier ImageClassifier::load(const std::string& module_path, const std::string& spec_path,
                                       torch::Device device) {
   auto impl = std::make_shared<Impl>();
   std::tie(impl->spec, impl->class_names) = parse_spec_file(spec_path);
   impl->device = device;
   impl->source = module_path;
-  torch::jit::Module module;
-  try {
-    module = torch::jit::load(module_path, device);
-    module.eval();
-  } catch (const c10::Error& e) {
-    throw ModelLoadError(module_path +
-                         ": cannot load the TorchScript classifier: " + e.what_without_backtrace());
-  }
+  torch::jit::Module module = load_script(module_path, device);
   impl->logits = [module](const torch::Tensor& x) mutable {
     return module.forward({x}).toTensor();
   };
-  // Probe with a batch of one so a mismatch fails at load time, not on the first frame.
-  const ImageSpec& s = impl->spec;
-  torch::Tensor out;
-  try {
-    torch::NoGradGuard no_grad;
-    SingleThreadScope single_thread;  // no OpenMP pool left on the loading thread
-    out = impl->logits(torch::full({1, s.channels, s.height, s.width}, s.range.lo,
-                                   torch::TensorOptions().dtype(torch::kFloat32).device(device)));
-  } catch (const c10::Error& e) {
-    throw ModelLoadError(module_path + ": forward(x [1," + std::to_string(s.channels) + "," +
-                         std::to_string(s.height) + "," + std::to_string(s.width) +
-                         "]) failed: " + e.what_without_backtrace());
-  }
-  const auto k = static_cast<int64_t>(impl->class_names.size());
-  if (out.dim() != 2 || out.size(0) != 1 || out.size(1) != k)
-    throw ModelLoadError(module_path + ": expected logits [1, " + std::to_string(k) +
-                         "] (one per class in " + spec_path + "), got " + c10::str(out.sizes()));
-  log(LogLevel::kInfo, "classifier " + module_path + ": " + std::to_string(k) + " classes");
+  probe(impl->logits, impl->spec, impl->class_names.size(), device, module_path, spec_path);
   return ImageClassifier(std::move(impl));
 }
 
@@ -217,10 +232,74 @@ std::vector<Classification> ImageClassifier::classify_tensor(const torch::Tensor
   return out;
 }
 
+BundleClassifier parse_bundle_classifier(const std::string& name) {
+  if (name == "guidance") return BundleClassifier::kGuidance;
+  if (name == "filter") return BundleClassifier::kFilter;
+  if (name == "auto") return BundleClassifier::kAuto;
+  throw InvalidArgument("classifier: expected \"guidance\", \"filter\" or \"auto\", got \"" + name +
+                        "\"");
+}
+
+const char* to_string(BundleClassifier which) {
+  switch (which) {
+    case BundleClassifier::kGuidance:
+      return "guidance";
+    case BundleClassifier::kFilter:
+      return "filter";
+    case BundleClassifier::kAuto:
+      break;
+  }
+  return "auto";
+}
+
+BundleClassifier resolve_bundle_classifier(const std::string& dir, BundleClassifier which) {
+  if (which != BundleClassifier::kAuto) return which;
+  return shared_manifest(dir)->filter_classifier_file.empty() ? BundleClassifier::kGuidance
+                                                              : BundleClassifier::kFilter;
+}
+
+ImageClassifier ImageClassifier::load_filter(const std::string& dir, torch::Device device) {
+  const std::shared_ptr<const BundleManifest> m = shared_manifest(dir);
+  if (m->filter_classifier_file.empty())
+    throw ModelLoadError(dir +
+                         "/manifest.json: no \"files.filter_classifier\": this bundle has "
+                         "only its guidance classifier (use classifier=guidance or auto)");
+  const std::filesystem::path file(m->filter_classifier_file);
+  const std::string path =
+      file.is_absolute() ? file.string() : (std::filesystem::path(dir) / file).string();
+  if (m->device != "any" && m->device != c10::DeviceTypeName(device.type(), /*lower_case=*/true))
+    throw ModelLoadError(dir + "/manifest.json: \"device\": the modules were traced for " +
+                         m->device + ", and the filter classifier was asked for on " +
+                         device.str() + ": set the element's device to " + m->device);
+  auto impl = std::make_shared<Impl>();
+  impl->spec = m->filter_classifier;
+  impl->class_names = m->class_names;
+  impl->device = device;
+  impl->source = path;
+  torch::jit::Module module = load_script(path, device);
+  const ImageSpec& s = impl->spec;
+  torch::Tensor mean, std;
+  if (!s.mean.empty()) {
+    const auto f32 = torch::TensorOptions().dtype(torch::kFloat32).device(device);
+    mean = torch::tensor(s.mean, f32).view({1, s.channels, 1, 1});
+    std = torch::tensor(s.std, f32).view({1, s.channels, 1, 1});
+  }
+  impl->logits = [module, mean, std](const torch::Tensor& x) mutable {
+    return module.forward({mean.defined() ? (x - mean) / std : x}).toTensor();
+  };
+  probe(impl->logits, s, impl->class_names.size(), device, path, dir + "/manifest.json");
+  return ImageClassifier(std::move(impl));
+}
+
 std::shared_ptr<const ImageClassifier> shared_classifier(const std::string& dir,
-                                                         torch::Device device) {
+                                                         torch::Device device,
+                                                         BundleClassifier which) {
+  which = resolve_bundle_classifier(dir, which);
   static WeakCache<const ImageClassifier> cache;
-  return cache.get(canonical_key(dir) + "\n" + device.str(), [&]() {
+  const std::string key = canonical_key(dir) + "\n" + device.str() + "\n" + to_string(which);
+  return cache.get(key, [&]() {
+    if (which == BundleClassifier::kFilter)
+      return std::make_shared<const ImageClassifier>(ImageClassifier::load_filter(dir, device));
     return std::make_shared<const ImageClassifier>(
         *ModelBundle::shared(dir, device, BundleParts::kClassifier));
   });

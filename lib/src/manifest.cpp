@@ -173,26 +173,28 @@ ImageSpec read_image_spec(const ManifestReader& r, const json& obj, const std::s
   return spec;
 }
 
-// The classifier's fit may also be "center_crop", with an optional resize_size >= its size.
-void read_classifier_fit(const ManifestReader& r, const json& obj, ImageSpec& spec) {
-  spec.fit =
-      parse_fit_mode(r.choice(obj, "classifier.", "fit", {"pad", "resize", "center_crop"}, "pad"));
-  const json* v = r.find(obj, "classifier.", "resize_size", "an integer", false);
+// A classifier's fit may also be "center_crop", with an optional resize_size >= its size;
+// `prefix` is the classifier's object ("classifier." or "filter_classifier.").
+void read_classifier_fit(const ManifestReader& r, const json& obj, const std::string& prefix,
+                         ImageSpec& spec) {
+  spec.fit = parse_fit_mode(r.choice(obj, prefix, "fit", {"pad", "resize", "center_crop"}, "pad"));
+  const json* v = r.find(obj, prefix, "resize_size", "an integer", false);
   if (v == nullptr) return;
   if (spec.fit != FitMode::kCenterCrop)
-    r.fail("classifier.resize_size", "no resize_size (it only applies to \"center_crop\")",
+    r.fail(prefix + "resize_size", "no resize_size (it only applies to \"center_crop\")",
            v->dump());
   spec.resize_size = static_cast<int>(
-      r.integer(*v, "classifier.resize_size", std::max(spec.height, spec.width), 16384));
+      r.integer(*v, prefix + "resize_size", std::max(spec.height, spec.width), 16384));
 }
 
-// The classifier's per-channel normalisation: "mean" and "std", Cf numbers each (std > 0).
-void read_normalisation(const ManifestReader& r, const json& obj, ImageSpec& spec) {
-  const std::string expected = std::to_string(spec.channels) + " numbers (classifier.channels)";
+// A classifier's per-channel normalisation: "mean" and "std", Cf numbers each (std > 0).
+void read_normalisation(const ManifestReader& r, const json& obj, const std::string& prefix,
+                        ImageSpec& spec) {
+  const std::string expected = std::to_string(spec.channels) + " numbers (" + prefix + "channels)";
   for (const char* key : {"mean", "std"}) {
-    const json* v = r.find(obj, "classifier.", key, expected.c_str(), false);
+    const json* v = r.find(obj, prefix, key, expected.c_str(), false);
     if (v == nullptr) continue;
-    const std::string name = std::string("classifier.") + key;
+    const std::string name = prefix + key;
     if (!v->is_array() || static_cast<int>(v->size()) != spec.channels)
       r.fail(name, expected, describe(*v));
     std::vector<float>& out = key[0] == 'm' ? spec.mean : spec.std;
@@ -203,8 +205,18 @@ void read_normalisation(const ManifestReader& r, const json& obj, ImageSpec& spe
     }
   }
   if (spec.mean.empty() != spec.std.empty())
-    r.fail(spec.mean.empty() ? "classifier.mean" : "classifier.std",
-           "both classifier.mean and classifier.std, or neither", "one of them");
+    r.fail(prefix + (spec.mean.empty() ? "mean" : "std"),
+           "both " + prefix + "mean and " + prefix + "std, or neither", "one of them");
+}
+
+// A classifier's input contract: the object `key` ("classifier" or "filter_classifier").
+ImageSpec read_classifier_spec(const ManifestReader& r, const json& root, const char* key) {
+  const std::string prefix = std::string(key) + ".";
+  const json& obj = r.object(root, "", key);
+  ImageSpec spec = read_image_spec(r, obj, prefix);
+  read_normalisation(r, obj, prefix, spec);
+  read_classifier_fit(r, obj, prefix, spec);
+  return spec;
 }
 
 SchedulerConfig read_scheduler(const ManifestReader& r, const json& root) {
@@ -440,12 +452,19 @@ BundleManifest load_manifest(const std::string& dir) {
   m.scheduler = read_scheduler(r, root);
   if (root.contains("source_size")) r.size(root, "", "source_size");
   m.contour = read_contour(r, root);
-  const json& classifier = r.object(root, "", "classifier");
-  m.classifier = read_image_spec(r, classifier, "classifier.");
-  read_normalisation(r, classifier, m.classifier);
-  read_classifier_fit(r, classifier, m.classifier);
+  m.classifier = read_classifier_spec(r, root, "classifier");
   m.denoiser_file = read_file_entry(r, files, dir, "denoiser");
   m.classifier_file = read_file_entry(r, files, dir, "classifier");
+  // The optional filter classifier: its own input contract, or the guidance classifier's.
+  if (files.contains("filter_classifier")) {
+    m.filter_classifier_file = read_file_entry(r, files, dir, "filter_classifier");
+    m.filter_classifier = root.contains("filter_classifier")
+                              ? read_classifier_spec(r, root, "filter_classifier")
+                              : m.classifier;
+  } else if (root.contains("filter_classifier")) {
+    r.fail("filter_classifier", "no filter_classifier object without files.filter_classifier",
+           "an object and no file");
+  }
   if (m.latent) {
     m.vae_encoder_file = read_file_entry(r, files, dir, "vae_encoder");
     m.vae_decoder_file = read_file_entry(r, files, dir, "vae_decoder");

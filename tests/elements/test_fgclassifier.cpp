@@ -26,22 +26,23 @@ const std::string kModel = std::string(HIGFA_FIXTURES_DIR) + "/classifiers/analy
 const std::string kTinyBundle = std::string(HIGFA_FIXTURES_DIR) + "/bundles/tiny";
 constexpr guint8 kAtMu[3] = {64, 128, 191};  // grey levels closest to mu_0, mu_1, mu_2
 
-// Softmax of the analytic logits for model inputs x (values in [-1, 1]).
-std::vector<double> probs_for_values(const std::vector<double>& x) {
+// Softmax of the analytic logits for model inputs x (values in [-1, 1]); `scale` 10 is the
+// guidance classifiers', 0.75 tiny-filter's filter classifier on this scale.
+std::vector<double> probs_for_values(const std::vector<double>& x, double scale = 10.0) {
   std::vector<double> p(3);
   double sum = 0.0;
   for (int k = 0; k < 3; ++k) {
     double d = 0.0;
     for (double v : x) d += std::pow(v - (-0.5 + 0.5 * k), 2);
-    sum += p[k] = std::exp(-10.0 * d / static_cast<double>(x.size()));
+    sum += p[k] = std::exp(-scale * d / static_cast<double>(x.size()));
   }
   for (double& q : p) q /= sum;
   return p;
 }
 
 // The same for a constant 8x8 frame of grey level v.
-std::vector<double> probs_for(guint8 v) {
-  return probs_for_values(std::vector<double>(64, v / 255.0 * 2.0 - 1.0));
+std::vector<double> probs_for(guint8 v, double scale = 10.0) {
+  return probs_for_values(std::vector<double>(64, v / 255.0 * 2.0 - 1.0), scale);
 }
 
 GstVideoInfo make_info(GstVideoFormat format = GST_VIDEO_FORMAT_GRAY8, int width = 8,
@@ -436,6 +437,49 @@ TEST(FgClassifier, BundleLoadsTheClassifierWithoutTheDenoiser) {
   for (guint i = 0; i < m->n; ++i) EXPECT_NEAR(m->scores[i], want[m->class_ids[i]], 1e-5);
   gst_buffer_unref(out);
   gst_harness_teardown(h);
+}
+
+// tiny-filter: tiny's guidance classifier plus an independent filter classifier (logits -0.75 ·
+// mean((x - mu_k)^2) on the [-1, 1] scale, reached through its own [0, 1] input contract).
+const std::string kFilterBundle = std::string(HIGFA_FIXTURES_DIR) + "/bundles/tiny-filter";
+
+// The label score of a frame of grey level v, labelled class `label`, through `props`.
+double label_score_with(const std::string& props, guint8 v, int label) {
+  GstHarness* h = new_harness(props + " top-k=3");
+  GstBuffer* in = make_frame(v);
+  gst_buffer_add_higfa_label_meta(in, label, nullptr, nullptr, nullptr, 0);
+  GstBuffer* out = gst_harness_push_and_pull(h, in);
+  const GstHigfaClassificationMeta* m = meta_of(out);
+  EXPECT_NE(m, nullptr);
+  const double score = m == nullptr ? -1.0 : m->label_score;
+  EXPECT_EQ(m == nullptr ? -2 : m->label_id, label);
+  gst_buffer_unref(out);
+  gst_harness_teardown(h);
+  return score;
+}
+
+TEST(FgClassifier, AutoRunsTheBundlesFilterClassifierAndGuidanceTheOther) {
+  const guint8 v = 150;  // between mu_1 and mu_2: the two classifiers disagree in confidence
+  const double by_default = label_score_with("bundle=" + kFilterBundle, v, 1);
+  const double filter = label_score_with("bundle=" + kFilterBundle + " classifier=filter", v, 1);
+  const double guidance =
+      label_score_with("bundle=" + kFilterBundle + " classifier=guidance", v, 1);
+  EXPECT_NEAR(by_default, probs_for(v, 0.75)[1], 1e-5);
+  EXPECT_NEAR(filter, by_default, 1e-7);
+  EXPECT_NEAR(guidance, probs_for(v)[1], 1e-5);
+  EXPECT_GT(std::abs(guidance - filter), 0.05);
+  // A bundle without a filter classifier: auto is its guidance classifier.
+  EXPECT_NEAR(label_score_with("bundle=" + kTinyBundle, v, 1), probs_for(v)[1], 1e-5);
+}
+
+TEST(FgClassifier, FilterOnABundleWithoutOneIsAnErrorAtStartNamingTheKey) {
+  const std::string text = start_error("bundle=" + kTinyBundle + " classifier=filter");
+  EXPECT_NE(text.find("files.filter_classifier"), std::string::npos) << text;
+  const std::string model = start_error(model_props("classifier=filter"));
+  EXPECT_NE(model.find("classifier=filter"), std::string::npos) << model;
+  const std::string broken =
+      start_error("bundle=" + std::string(HIGFA_FIXTURES_DIR) + "/bundles/bad-filter-classes");
+  EXPECT_NE(broken.find("filter_classifier.pt"), std::string::npos) << broken;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <higfa/bundle.h>
 #include <higfa/classifier.h>
 #include <higfa/error.h>
+#include <higfa/manifest.h>
 #include <torch/torch.h>
 
 #include <cmath>
@@ -26,15 +27,16 @@ higfa::ImageClassifier load_analytic() {
   return higfa::ImageClassifier::load(kAnalytic, higfa::ImageClassifier::spec_path_for(kAnalytic));
 }
 
-// The fixtures' closed form: logits_k = -10 * mean((x - mu_k)^2), mu_k = -0.5 + 0.5 k, x in
-// [-1, 1] from 8-bit v as v / 255 * 2 - 1; returns the softmax over 3 classes.
-std::vector<double> analytic_probs(const std::vector<double>& x) {
+// The fixtures' closed form: logits_k = -scale * mean((x - mu_k)^2), mu_k = -0.5 + 0.5 k, x in
+// [-1, 1] from 8-bit v as v / 255 * 2 - 1 (scale 10; tiny-filter's filter classifier is 0.75 on
+// this scale); returns the softmax over 3 classes.
+std::vector<double> analytic_probs(const std::vector<double>& x, double scale = 10.0) {
   std::vector<double> logits(3), probs(3);
   double max_logit = -1e30, sum = 0.0;
   for (int k = 0; k < 3; ++k) {
     double d = 0.0;
     for (double v : x) d += (v - (-0.5 + 0.5 * k)) * (v - (-0.5 + 0.5 * k));
-    logits[k] = -10.0 * d / static_cast<double>(x.size());
+    logits[k] = -scale * d / static_cast<double>(x.size());
     max_logit = std::max(max_logit, logits[k]);
   }
   for (int k = 0; k < 3; ++k) sum += probs[k] = std::exp(logits[k] - max_logit);
@@ -60,8 +62,9 @@ struct Frame {
   }
 };
 
-void expect_matches_formula(const higfa::Classification& c, const std::vector<double>& x) {
-  const auto want = analytic_probs(x);
+void expect_matches_formula(const higfa::Classification& c, const std::vector<double>& x,
+                            double scale = 10.0) {
+  const auto want = analytic_probs(x, scale);
   ASSERT_EQ(c.probs.size(), 3u);
   for (int k = 0; k < 3; ++k) EXPECT_NEAR(c.probs[k], want[k], 1e-5) << "class " << k;
   for (std::size_t i = 0; i < c.ids.size(); ++i) EXPECT_FLOAT_EQ(c.scores[i], c.probs[c.ids[i]]);
@@ -221,6 +224,67 @@ TEST(SharedClassifier, LoadsWithoutTheDenoiser) {
   Frame ramp(100);
   expect_matches_formula(clf->classify({ramp.view}, 3).at(0), ramp.values);
   EXPECT_THROW(higfa::ModelBundle::load(dir), higfa::ModelLoadError);
+}
+
+// tiny-filter: tiny's classifier plus a filter classifier with its own input contract ([0, 1]).
+const std::string kFilterBundle = kFixtures + "/bundles/tiny-filter";
+constexpr double kFilterScale = 0.75;  // its logits on the [-1, 1] scale
+
+TEST(FilterClassifier, ManifestNamesTheFileAndItsOwnInputContract) {
+  const higfa::BundleManifest m = higfa::load_manifest(kFilterBundle);
+  EXPECT_EQ(m.filter_classifier_file, "filter_classifier.pt");
+  EXPECT_FLOAT_EQ(m.filter_classifier.range.lo, 0.0f);
+  EXPECT_FLOAT_EQ(m.filter_classifier.range.hi, 1.0f);
+  EXPECT_FLOAT_EQ(m.classifier.range.lo, -1.0f);
+  EXPECT_TRUE(higfa::load_manifest(kTinyBundle).filter_classifier_file.empty());
+}
+
+TEST(FilterClassifier, AutoPicksTheFilterWhereTheBundleHasOne) {
+  using higfa::BundleClassifier;
+  EXPECT_EQ(higfa::resolve_bundle_classifier(kFilterBundle, BundleClassifier::kAuto),
+            BundleClassifier::kFilter);
+  EXPECT_EQ(higfa::resolve_bundle_classifier(kTinyBundle, BundleClassifier::kAuto),
+            BundleClassifier::kGuidance);
+  EXPECT_EQ(higfa::resolve_bundle_classifier(kFilterBundle, BundleClassifier::kGuidance),
+            BundleClassifier::kGuidance);
+  EXPECT_EQ(higfa::parse_bundle_classifier("filter"), BundleClassifier::kFilter);
+  EXPECT_THROW(higfa::parse_bundle_classifier("judge"), higfa::InvalidArgument);
+}
+
+TEST(FilterClassifier, FilterAndGuidanceClassifiersGiveTheirOwnFormulas) {
+  const auto filter =
+      higfa::shared_classifier(kFilterBundle, torch::kCPU, higfa::BundleClassifier::kFilter);
+  const auto guidance =
+      higfa::shared_classifier(kFilterBundle, torch::kCPU, higfa::BundleClassifier::kGuidance);
+  const auto automatic =
+      higfa::shared_classifier(kFilterBundle, torch::kCPU, higfa::BundleClassifier::kAuto);
+  EXPECT_NE(filter.get(), guidance.get());
+  EXPECT_EQ(filter.get(), automatic.get());
+  EXPECT_EQ(filter->class_names(), (std::vector<std::string>{"a", "b", "c"}));
+  Frame ramp(100), other(7, 11);
+  // The frames reach the filter in [0, 1] (its own contract): its logits are then exactly
+  // -0.75 * mean((x - mu_k)^2) on the [-1, 1] scale.
+  const auto f = filter->classify({ramp.view, other.view}, 3);
+  expect_matches_formula(f.at(0), ramp.values, kFilterScale);
+  expect_matches_formula(f.at(1), other.values, kFilterScale);
+  expect_matches_formula(guidance->classify({ramp.view}, 3).at(0), ramp.values);
+}
+
+TEST(FilterClassifier, MissingOrBrokenFilterIsALoadErrorNamingIt) {
+  try {
+    higfa::shared_classifier(kTinyBundle, torch::kCPU, higfa::BundleClassifier::kFilter);
+    ADD_FAILURE() << "expected ModelLoadError";
+  } catch (const higfa::ModelLoadError& e) {
+    EXPECT_NE(std::string(e.what()).find("files.filter_classifier"), std::string::npos) << e.what();
+  }
+  try {
+    higfa::ImageClassifier::load_filter(kFixtures + "/bundles/bad-filter-classes");
+    ADD_FAILURE() << "expected ModelLoadError";
+  } catch (const higfa::ModelLoadError& e) {
+    const std::string text = e.what();
+    EXPECT_NE(text.find("filter_classifier.pt"), std::string::npos) << text;
+    EXPECT_NE(text.find("[1, 3]"), std::string::npos) << text;
+  }
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ def test_latent_bundle_is_small_reproducible_and_measured():
 
 
 def test_analytic_fixtures_pass():
-    for name in ("latent-tiny", "tiny", "gaussian", "gaussian-v"):
+    for name in ("latent-tiny", "tiny", "tiny-filter", "gaussian", "gaussian-v"):
         errs = errors_of(name)
         assert errs == [], "%s: %r" % (name, errs)
 
@@ -127,6 +127,8 @@ def test_pixel_fixture_defects():
     assert_one_error_with("bad-denoiser-shape", "denoiser.pt", "expected shape [1, 1, 8, 8]",
                           "found [1, 1, 4, 4]")
     assert_one_error_with("bad-classifier-classes", "classifier.pt", "expected shape [1, 3]",
+                          "found [1, 2]")
+    assert_one_error_with("bad-filter-classes", "filter_classifier.pt", "expected shape [1, 3]",
                           "found [1, 2]")
     assert_one_error_with("bad-corrupt-denoiser", "denoiser.pt", "TorchScript")
     assert_one_error_with("bad-missing-key", "manifest.json", "missing key \"num_classes\"")

@@ -31,6 +31,12 @@ class ImageClassifier {
   static ImageClassifier load(const std::string& module_path, const std::string& spec_path,
                               torch::Device device = torch::kCPU);
 
+  /// The filter classifier of the bundle `dir` ("files.filter_classifier"), with the manifest's
+  /// "filter_classifier" input contract (else the guidance classifier's) and class names, probed
+  /// with a batch of one. Throws ModelLoadError for a bundle without one, a device its manifest
+  /// excludes, or a module that fails the probe. shared_classifier() caches it per process.
+  static ImageClassifier load_filter(const std::string& dir, torch::Device device = torch::kCPU);
+
   /// `module_path` with its extension replaced by ".json" ("judge.pt" -> "judge.json").
   static std::string spec_path_for(const std::string& module_path);
 
@@ -64,12 +70,29 @@ class ImageClassifier {
   std::shared_ptr<const Impl> impl_;
 };
 
-/// The classifier of the bundle `dir` on `device`, once per process: ModelBundle::shared() with
-/// BundleParts::kClassifier (the manifest and classifier file only; the denoiser is never opened,
-/// and a live full bundle of the same directory and device lends its classifier). Every call
-/// returns the same object while anyone holds it; the last release frees the module. Thread-safe.
-/// Throws ModelLoadError as ModelBundle::load() does.
-std::shared_ptr<const ImageClassifier> shared_classifier(const std::string& dir,
-                                                         torch::Device device = torch::kCPU);
+/// Which of a bundle's classifiers (docs/bundles.md §2).
+enum class BundleClassifier {
+  kGuidance,  ///< "files.classifier", the one the sampler's classifier guidance climbs
+  kFilter,    ///< "files.filter_classifier", independent of it; an error where there is none
+  kAuto,      ///< the filter classifier where the bundle has one, else the guidance classifier
+};
+
+/// "guidance", "filter" or "auto"; throws InvalidArgument naming the choices otherwise.
+BundleClassifier parse_bundle_classifier(const std::string& name);
+const char* to_string(BundleClassifier which);
+
+/// The classifier `which` of the bundle `dir` on `device`, once per process. The guidance
+/// classifier comes from ModelBundle::shared() with BundleParts::kClassifier (the manifest and
+/// classifier file only; the denoiser is never opened, and a live full bundle of the same
+/// directory and device lends its classifier); the filter classifier is loaded from its file
+/// with its manifest's input contract and probed with a batch of one. Every call returns the
+/// same object while anyone holds it; the last release frees the module. Thread-safe.
+/// Throws ModelLoadError as ModelBundle::load() does, and for kFilter on a bundle without one.
+std::shared_ptr<const ImageClassifier> shared_classifier(
+    const std::string& dir, torch::Device device = torch::kCPU,
+    BundleClassifier which = BundleClassifier::kGuidance);
+
+/// What kAuto resolves to for the bundle `dir` (reads its manifest only).
+BundleClassifier resolve_bundle_classifier(const std::string& dir, BundleClassifier which);
 
 }  // namespace higfa

@@ -55,10 +55,15 @@ struct BundleManifest {
   int num_classes = 0;
   int null_class = 0;
   std::vector<std::string> class_names;
-  ContourOptions contour;        ///< contour parameters the denoiser was trained with
-  ImageSpec classifier;          ///< the guidance classifier's input contract
-  std::string denoiser_file;     ///< as "files.denoiser" gives it, relative to the bundle directory
-  std::string classifier_file;   ///< as "files.classifier" gives it
+  ContourOptions contour;       ///< contour parameters the denoiser was trained with
+  ImageSpec classifier;         ///< the guidance classifier's input contract
+  std::string denoiser_file;    ///< as "files.denoiser" gives it, relative to the bundle directory
+  std::string classifier_file;  ///< as "files.classifier" gives it
+  /// Optional "files.filter_classifier": a classifier independent of the guidance one, which
+  /// fgclassifier prefers so that confidencefilter does not ask the model the sampler climbed
+  /// (docs/bundles.md §2). Empty: the bundle has none.
+  std::string filter_classifier_file;
+  ImageSpec filter_classifier;   ///< its input contract ("filter_classifier", else classifier's)
   std::string vae_encoder_file;  ///< latent bundles: "files.vae_encoder"
   std::string vae_decoder_file;  ///< latent bundles: "files.vae_decoder"
   std::string prompts_file;      ///< text bundles: "files.prompts"
