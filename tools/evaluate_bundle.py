@@ -209,6 +209,20 @@ def _log_summary(work):
     return lines
 
 
+# The filter classifier's lines of the README, where the bundle has one.
+FILTER_FILE_ROW = """| `filter_classifier.pt` | TorchScript `forward(x [B,1,32,32] f32 in [-1,1]) -> logits [B,10]`, the filter classifier `fgclassifier` runs by default | {pf:,} |
+"""
+FILTER_MODEL = """* **Filter classifier**: a strided all-convolutional net (6 conv + GroupNorm + GELU, global
+  average and max pooling, one FC; `tools/higfa_models.py` FilterNet), another architecture
+  and seed than the guidance classifier and the judge, trained on clean images with shifts and
+  flips only (test top-1 {ftop:.2f} %). `fgclassifier` runs it by default, so that
+  `confidencefilter` does not ask the model whose gradient guided the sample; the sampler
+  never uses it.
+"""
+FILTER_ROW = """| filter classifier | {sf} | {ef} | {stf} | {wf:.0f} s | {tf} |
+"""
+
+
 def write_readme(bundle, manifest, res, work, notes=""):
     p = manifest["provenance"]
     pc = [100 * v for v in res["fidelity_judge_per_class"]]
@@ -219,6 +233,11 @@ def write_readme(bundle, manifest, res, work, notes=""):
     if os.path.exists(jp):
         with open(jp) as f:
             judge_meta = json.load(f)
+    pf = p.get("filter_classifier")
+    filter_file_row = FILTER_FILE_ROW.format(pf=pf["parameters"]) if pf else ""
+    filter_model = FILTER_MODEL.format(ftop=100 * pf["test_top1"]) if pf else ""
+    filter_row = FILTER_ROW.format(sf=pf["seed"], ef=pf["epochs"], stf=pf["steps"],
+                                   wf=pf["wall_time_s"], tf=pf["threads"]) if pf else ""
     logs = _log_summary(work)
     log_block = ("\nTraining log (excerpt):\n\n```\n" + "\n".join(logs) + "\n```\n") if logs else ""
     text = """<!-- SPDX-License-Identifier: MIT -->
@@ -236,7 +255,7 @@ few-shot pool, the official test set is used only for evaluation).
 | `manifest.json` | the bundle manifest (shape, schedule, classes, contour defaults, provenance) | |
 | `denoiser.pt` | TorchScript `forward(x_t [B,1,32,32] f32, t [B] i64, cond [B] i64 (10 = null), contour [B,1,32,32] f32 in [0,1], contour_scale [B] f32) -> eps [B,1,32,32]` | {pd:,} |
 | `classifier.pt` | TorchScript `forward(x [B,1,32,32] f32 in [-1,1]) -> logits [B,10]` | {pc_:,} |
-| `contact_sheet.png` | class-conditional samples, one row per class (CFG 5, 50 DDIM steps, no contour) | |
+{filter_file_row}| `contact_sheet.png` | class-conditional samples, one row per class (CFG 5, 50 DDIM steps, no contour) | |
 | `contour_sheet.png` | source / contour / sample with contour (scale 0.8) / same noise without (scale 0) | |
 | `eval.json` | the measurements below | |
 
@@ -261,7 +280,7 @@ Images are 28x28 padded by 2 px of background to 32x32 and mapped to [-1, 1]
   with random shifts (+-2 px), horizontal flips, Gaussian blur (p 0.3, sigma 0.3-1.1) and
   Gaussian noise (p 0.5, sigma up to 0.2) so that it stays reliable on the slightly
   blurry x0 estimates of the final sampling steps. Label smoothing 0.05, AdamW, one-cycle LR.
-* **Judge** (`models/judge/judge.pt`, evaluation only, not part of the bundle): a small
+{filter_model}* **Judge** (`models/judge/judge.pt`, evaluation only, not part of the bundle): a small
   ResNet (other architecture, other seed) trained on the same split; it also exports
   `features(x) -> [B,128]` for diversity metrics.
 
@@ -274,7 +293,7 @@ below):
 tools/make_default_bundle.sh
 ```
 
-It trains the guidance classifier, the judge and the denoiser into a work directory
+It trains the guidance classifier, the filter classifier, the judge and the denoiser into a work directory
 (`$HIGFA_WORK`, default `/tmp/higfa-bundle-work`), exports the bundle with
 `tools/export_bundle.py` and runs `tools/evaluate_bundle.py`, which writes `eval.json`,
 the sheets and this README.
@@ -284,7 +303,7 @@ the sheets and this README.
 | denoiser | {sd} | {ed} | {std} | {wd:.0f} s | {td} |
 | guidance classifier | {sc} | {ec} | {stc} | {wc:.0f} s | {tc} |
 | judge | {sj} | {ej} | {stj} | {wj:.0f} s | {tj} |
-
+{filter_row}
 Environment: Debian 12, python3-torch 1.13.1 (CPU, OpenMP, oneDNN 2.6.3, generic
 BLAS/LAPACK, AVX2), python3-opencv 4.6, 2 CPU cores shared with other work, so wall times
 are indicative. Evaluation seed {eseed}; evaluation took {ewall:.0f} s.
@@ -335,7 +354,8 @@ spacing `980, 960, ..., 0`, final previous alpha 1, CFG with w = 5, no x0 clippi
            cfo=100 * res["contour_fidelity_judge_without"],
            spi=res["sampling_s_per_image_cfg50"], bs=res.get("batch_size", 100),
            eth=res.get("threads", 1), ncont=res["contour_images"],
-           per_class=per_class,
+           per_class=per_class, filter_file_row=filter_file_row, filter_model=filter_model,
+           filter_row=filter_row,
            clip_row=("\n| class fidelity with x0 clipped to [-1, 1] at every step (same noise) | %.1f %% | |"
                      % (100 * res["fidelity_judge_clip_x0"])) if "fidelity_judge_clip_x0" in res else "")
     if notes:

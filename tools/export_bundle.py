@@ -93,13 +93,15 @@ def add_filter(bundle, work, manifest):
                        os.path.join(bundle, "filter_classifier.pt"))
     check_classifier(os.path.join(bundle, "filter_classifier.pt"))
     manifest["files"]["filter_classifier"] = "filter_classifier.pt"
-    p = manifest["provenance"]
-    for key, field in (("seeds", "seed"), ("epochs", "epochs"), ("wall_time_s", "wall_time_s"),
-                       ("parameters", "params"), ("steps", "steps"), ("threads", "threads")):
-        p.setdefault(key, {})["filter_classifier"] = sf[field]
-    p["filter_classifier"] = {"architecture": "strided all-convolutional net, GroupNorm, GELU",
-                              "training": "clean images, shifts and flips only",
-                              "test_top1": sf["test_top1"]}
+    manifest["provenance"]["filter_classifier"] = {
+        "command": "/usr/bin/python3 tools/train_classifier.py --arch filter --seed %d "
+                   "--epochs %d --threads %d" % (sf["seed"], sf["epochs"], sf["threads"]),
+        "architecture": "strided all-convolutional net, GroupNorm, GELU (tools/higfa_models.py "
+                        "FilterNet)",
+        "training": "Fashion-MNIST train 0-49999, clean images with shifts and flips only",
+        "seed": sf["seed"], "epochs": sf["epochs"], "steps": sf["steps"],
+        "parameters": sf["params"], "wall_time_s": sf["wall_time_s"], "threads": sf["threads"],
+        "test_top1": sf["test_top1"]}
 
 
 def main(argv=None):

@@ -365,7 +365,8 @@ A latent, prompt-conditioned bundle with the tensors of Stable Diffusion 1.5 + a
   empty prompt, embedded once by a 2-layer transformer text encoder trained jointly with the
   UNet (the encoder is not shipped).
 * `classifier.pt`: the pixel bundle's guidance classifier (`models/fashion-mnist`), input
-  [B,1,32,32] in [-1,1], padded, mean 0, std 1.
+  [B,1,32,32] in [-1,1], padded, mean 0, std 1; `filter_classifier.pt`: the pixel bundle's
+  filter classifier (the one `fgclassifier` runs by default), same input.
 
 Scheduler: SD1.5's (`scaled_linear` 0.00085..0.012, 1000 steps, epsilon, `leading`,
 `steps_offset` 1, `set_alpha_to_one` false, `clip_sample` false).
@@ -428,12 +429,26 @@ def export(args, ae, ema, stage2, tok, ids_table, say, wall_total):
     psnr = reconstruction_psnr(enc, dec, args.test_limit)
     say("reconstruction on the test set: %s" % psnr)
     m = manifest_for(args, ae, stage2, psnr, prompts, wall_total)
+    add_pixel_filter(m, args.out)
     with open(os.path.join(args.out, "manifest.json"), "w") as f:
         json.dump(m, f, indent=2)
         f.write("\n")
     sizes = {f: os.path.getsize(os.path.join(args.out, f)) for f in m["files"].values()}
     write_readme(args.out, m, args, sizes)
     say("bundle written to %s (%d bytes of modules)" % (args.out, sum(sizes.values())))
+
+
+def add_pixel_filter(m, out):
+    """Copies the pixel bundle's filter classifier, where it has one, into the bundle `out` and
+    records it in the manifest `m` (its input contract is the guidance classifier's)."""
+    with open(os.path.join(PIXEL_BUNDLE, "manifest.json")) as f:
+        pixel = json.load(f)
+    name = pixel["files"].get("filter_classifier")
+    if not name:
+        return
+    shutil.copyfile(os.path.join(PIXEL_BUNDLE, name), os.path.join(out, "filter_classifier.pt"))
+    m["files"]["filter_classifier"] = "filter_classifier.pt"
+    m["provenance"]["filter_classifier"] = pixel["provenance"]["filter_classifier"]
 
 
 def main(argv=None):
