@@ -321,7 +321,9 @@ def contact_sheet(args, seed, path, scale=2):
                     warped = cv2.warpAffine(edges.astype(np.float32) / 255.0,
                                             affine_matrix(t, 32, 32), (32, 32),
                                             flags=cv2.INTER_LINEAR, borderValue=0)
-                    put(((warped >= 0.35) * 255).astype(np.uint8), row, 2)
+                    binary = ((warped >= 0.35) * 255).astype(np.uint8)
+                    put(cv2.ximgproc.thinning(binary, thinningType=cv2.ximgproc.THINNING_ZHANGSUEN),
+                        row, 2)
     cv2.imwrite(path, sheet)
 
 

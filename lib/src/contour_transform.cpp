@@ -2,6 +2,7 @@
 // Copyright 2026 The higfa authors
 // Seeded contour transforms: affine + flip, elastic warp, edge dropout (design §4.1).
 #include <ATen/ATen.h>
+#include <higfa/contour.h>
 #include <higfa/contour_transform.h>
 #include <higfa/error.h>
 
@@ -74,6 +75,17 @@ bool is_identity(const ContourTransformParams& p) {
          p.shear_deg == 0.0 && !p.flip;
 }
 
+// Whether `m` only permutes pixels (flips, quarter turns, whole-pixel shifts): it then copies
+// every line as it is, and nothing needs thinning.
+bool moves_whole_pixels(const cv::Matx23d& m) {
+  const auto whole = [](double v) { return std::abs(v - std::round(v)) < 1e-9; };
+  for (int i = 0; i < 6; ++i) {
+    if (!whole(m.val[i])) return false;
+  }
+  return std::abs(m(0, 0)) + std::abs(m(0, 1)) == 1.0 &&
+         std::abs(m(1, 0)) + std::abs(m(1, 1)) == 1.0;
+}
+
 // Elastic warp (Simard et al. 2003): a uniform random field in [−1, 1] per pixel and axis,
 // smoothed with a Gaussian of elastic_sigma, scaled so its largest displacement is elastic_alpha
 // px. Composed with the affine so the map is resampled only once.
@@ -115,6 +127,19 @@ cv::Mat elastic_remap(const cv::Mat& src, const cv::Matx23d& forward,
   cv::Mat out;
   cv::remap(src, out, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(0));
   return out;
+}
+
+// Resampled lines come out up to two pixels wide (see kBinariseThreshold); the denoiser's control
+// branch was trained on Canny's one-pixel lines and renders a thick or doubled line as texture
+// (measured: the transformed contour is what puts speckle into contour-guided samples at DDIM
+// 50). Zhang-Suen thinning, as contourextract's thinning, takes the binary map back to one-pixel
+// lines without cutting them.
+void thin_to_one_pixel(cv::Mat& binary) {
+  cv::Mat edges;
+  binary.convertTo(edges, CV_8U, 255.0);
+  thin_edges(ImageView{edges.data, edges.cols, edges.rows, static_cast<std::ptrdiff_t>(edges.step),
+                       PixelFormat::kGray8});
+  edges.convertTo(binary, CV_32F, 1.0 / 255.0);
 }
 
 // Zeroes whole kDropoutCell-square cells, each with probability edge_dropout, row-major.
@@ -216,6 +241,7 @@ torch::Tensor apply_contour_transform(const torch::Tensor& contour,
   auto out = at::empty({h, w}, at::kFloat);
   cv::Mat binary(h, w, CV_32F, out.data_ptr());
   cv::threshold(warped, binary, kBinariseThreshold, 1.0, cv::THRESH_BINARY);
+  if (params.elastic_alpha > 0.0 || !moves_whole_pixels(forward)) thin_to_one_pixel(binary);
   if (params.edge_dropout > 0.0) drop_cells(binary, params);
   return out;
 }

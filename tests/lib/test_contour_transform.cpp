@@ -123,6 +123,30 @@ TEST(ContourTransform, QuarterTurnMakesHorizontalLineVertical) {
   EXPECT_TRUE(torch::equal(out, map.t()));
 }
 
+// 2x2 squares of edge pixels: a line two pixels wide has them, a one-pixel line has none.
+int solid_squares(const torch::Tensor& map) {
+  const torch::Tensor m = map > 0.5f;
+  const auto n = m.size(0);
+  const auto w = m.size(1);
+  const torch::Tensor sq =
+      m.narrow(0, 0, n - 1).narrow(1, 0, w - 1) & m.narrow(0, 1, n - 1).narrow(1, 0, w - 1) &
+      m.narrow(0, 0, n - 1).narrow(1, 1, w - 1) & m.narrow(0, 1, n - 1).narrow(1, 1, w - 1);
+  return static_cast<int>(sq.sum().item<std::int64_t>());
+}
+
+// Resampling spreads a line over two pixels; thinning takes it back to Canny's one-pixel lines,
+// the only kind the denoiser's control branch was trained on.
+TEST(ContourTransform, AffineOutputHasOnePixelLines) {
+  const auto map = outline(48);
+  ContourTransformOptions options;
+  options.flip_probability = 0.5;
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto p = higfa::draw_contour_transform(options, seed);
+    EXPECT_EQ(solid_squares(higfa::apply_contour_transform(map, p)), 0)
+        << "seed " << seed << ": " << p.to_json();
+  }
+}
+
 // Bilinear resampling of 1 px lines, binarised above 0.35, keeps them connected and thin.
 TEST(ContourTransform, AffineKeepsThinLinesConnected) {
   const auto map = outline(48);
