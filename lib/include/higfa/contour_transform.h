@@ -34,7 +34,9 @@ ContourTransformParams draw_contour_transform(const ContourTransformOptions& opt
                                               std::uint64_t seed);
 
 /// Applies `params` to a contour map [H, W] f32 in [0, 1] (CPU) about its centre; returns a
-/// binary [H, W] f32 map. Deterministic for the same params. Throws InvalidArgument on shape.
+/// binary [H, W] f32 map whose resampled lines are thinned back to one pixel (Zhang-Suen), as
+/// Canny draws them; a pure pixel move (flip, whole-pixel shift, quarter turn) is copied exactly.
+/// Deterministic for the same params. Throws InvalidArgument on shape.
 torch::Tensor apply_contour_transform(const torch::Tensor& contour,
                                       const ContourTransformParams& params);
 
