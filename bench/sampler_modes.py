@@ -13,7 +13,12 @@ the outputs with the independent judge (models/judge/judge.pt): its accuracy aga
 class, and the mean of the sampler's own final confidence (provenance final_confidence).
 and the artifact rate of the outputs (bench/artifacts.py: the share of images whose
 high-frequency energy exceeds the 99th percentile of real test images of their class).
-The table goes to stdout and to the "Sampler modes" section of docs/RESULTS.md.
+A second table asks which outputs confidencefilter's default rule (the intended label's
+probability >= 0.5) keeps when fgclassifier runs the bundle's guidance classifier
+(classifier=guidance) or its filter classifier (classifier=auto, the default), and scores the
+kept images with the judge and the artifact measure: the guidance classifier was climbed by the
+sampler, so it is the one a guided image can fool.
+The tables go to stdout and to the "Sampler modes" section of docs/RESULTS.md.
 
   /usr/bin/python3 bench/sampler_modes.py --plugin-dir build/gst-plugin
 """
@@ -28,13 +33,54 @@ import artifacts  # noqa: E402
 import benchlib  # noqa: E402
 
 MODES = ["cfg", "contour", "higfa-fixed", "higfa"]
+THRESHOLD = 0.5  # confidencefilter's default label-score threshold
+# fgclassifier's classifier= choices and the bundle file each one runs.
+CLASSIFIERS = [("guidance", "classifier.pt"), ("auto (filter)", "filter_classifier.pt")]
 
-def write(args, n, rows, final):
-    """Print the table and, unless --no-write, put it into docs/RESULTS.md."""
+
+def label_scores(out_dir):
+    """{classifier: intended-label probability [N]}, judge correctness [N] and artifact flags [N]
+    of a datasetsink folder's images, with the bundle's guidance and filter classifiers (their
+    manifest input contract: 32x32 in [-1, 1], as the images are)."""
+    import numpy as np
+    import torch
+    rows = benchlib.read_manifest(out_dir)
+    imgs = benchlib.read_images(out_dir, rows)
+    y = np.array([r["class_id"] for r in rows])
+    x = benchlib.to_model_input(imgs)
+    scores = {}
+    with torch.no_grad():
+        for name, file in CLASSIFIERS:
+            m = torch.jit.load(os.path.join(benchlib.BUNDLE, file), map_location="cpu").eval()
+            p = torch.softmax(m(x), dim=1).numpy()
+            scores[name] = p[np.arange(len(y)), y]
+    pred, _ = benchlib.judge_eval(benchlib.load_judge(), imgs)
+    return scores, pred == y, artifacts.artifact_flags(imgs, y)
+
+
+def filter_rows(mode, out_dir):
+    """Per classifier: kept %, judge accuracy and artifacts among the kept images."""
+    scores, correct, flags = label_scores(out_dir)
+    rows = []
+    for name, _ in CLASSIFIERS:
+        keep = scores[name] >= THRESHOLD
+        n = int(keep.sum())
+        rows.append((mode, name, "%.1f %%" % (100.0 * n / len(keep)),
+                     "%.1f %%" % (100.0 * correct[keep].mean()) if n else "",
+                     "%.1f %%" % (100.0 * flags[keep].mean()) if n else "",
+                     "%d" % int((keep & ~correct).sum())))
+    return rows
+
+def write(args, n, rows, frows, final):
+    """Print the tables and, unless --no-write, put them into docs/RESULTS.md."""
     tab = benchlib.table(["guidance", "images", "wall (s)", "s / image", "start-up (s)",
                           "s / image (steady)", "judge accuracy",
                           "mean final confidence", "artifacts", "peak RSS (MiB)"], rows)
+    ftab = benchlib.table(["guidance", "fgclassifier classifier=", "kept", "judge accuracy of kept",
+                           "artifacts of kept", "kept images the judge calls another class"],
+                          frows)
     print(tab)
+    print(ftab)
     cmd = ("GST_PLUGIN_PATH=%s gst-launch-1.0 datasetsrc location=POOL labels-file=POOL/labels.txt "
            "bundle=models/fashion-mnist ! contourextract ! higfasampler bundle=models/fashion-mnist "
            "samples-per-image=1 seed=%d threads=%d scheduler=%s num-inference-steps=%d %sguidance=MODE ! "
@@ -53,10 +99,13 @@ def write(args, n, rows, final):
         "artifacts: the share of outputs whose high-frequency energy exceeds the 99th percentile "
         "of real test images of their class (`bench/artifacts.py`; 1 %% of real images by "
         "construction)."
-        "\n\n%s\n\n%s- sampler: %s, %d steps, seed %d, %s, other properties at their defaults\n\n"
+        "\n\n%s\n\nThe same outputs through confidencefilter's default rule (the intended "
+        "label's probability >= 0.5), with fgclassifier running the bundle's guidance classifier "
+        "(the one the sampler climbed) or its default, the independent filter classifier:\n\n%s"
+        "\n\n%s- sampler: %s, %d steps, seed %d, %s, other properties at their defaults\n\n"
         "Command: `/usr/bin/python3 bench/sampler_modes.py %s`, which runs for each MODE the "
         "equivalent of\n\n"
-        "```\n%s\n```\n" % (n, args.per_class, tab, benchlib.conditions(args.threads),
+        "```\n%s\n```\n" % (n, args.per_class, tab, ftab, benchlib.conditions(args.threads),
                            args.scheduler, args.steps, args.seed,
                            args.sampler_props or "no extra properties",
                            " ".join(shlex.quote(a) for a in sys.argv[1:]),
@@ -92,7 +141,7 @@ def main():
                                                           args.scheduler, args.steps,
                                           args.sampler_props))
 
-    rows = []
+    rows, frows = [], []
     for mode in args.modes.split(","):
         out = os.path.join(tmp, mode)
         desc = "%s ! contourextract ! %s name=smp guidance=%s ! datasetsink name=out location=%s" % (
@@ -110,7 +159,8 @@ def main():
         print("%-12s %d images  %.1f s  %.3f s/image  judge %.1f %%  conf %.3f  artifacts %.1f %%  "
               "RSS %.0f MiB" % (mode, count, wall, wall / count, 100 * acc, conf, 100 * art,
                                 rss / 1024), flush=True)
-        write(args, n, rows, len(rows) == len(args.modes.split(",")))
+        frows += filter_rows(mode, out)
+        write(args, n, rows, frows, len(rows) == len(args.modes.split(",")))
 
 if __name__ == "__main__":
     main()
