@@ -299,9 +299,13 @@ def main_pipeline_vs(args):
         "(its own defaults), in %d alternating round(s), each case keeping its fastest steady run. "
         "The rows between put one of this build's defaults back to the earlier one: the last "
         "column is what that default buys (this build's defaults / the case).\n\n%s\n\n%s\n"
-        "Command: `/usr/bin/python3 bench/speed.py %s`\n"
+        "Command: `/usr/bin/python3 bench/speed.py %s`\n\n"
+        "(OLD: a git worktree of %s, built with `meson setup build -Dtests=false && ninja -C "
+        "build`.)\n"
         % (n, 4 * n, args.vs_label, args.repeats, tab, benchlib.conditions("the elements' default"),
-           " ".join(shlex.quote(a) for a in sys.argv[1:])))
+           " ".join(shlex.quote(a) for a in sys.argv[1:]).replace(
+               os.path.dirname(os.path.dirname(os.path.abspath(args.vs_plugin_dir))), "OLD"),
+           args.vs_label))
 
 
 def _manifest_params():
