@@ -36,7 +36,8 @@ def test_manifest_shape():
                 "class_names": CLASS_NAMES, "source_size": [28, 28], "fit": "pad",
                 "contour": {"blur_size": 3, "blur_sigma": 0.0, "low_threshold": 50,
                             "high_threshold": 150, "l2_gradient": False},
-                "files": {"denoiser": "denoiser.pt", "classifier": "classifier.pt"},
+                "files": {"denoiser": "denoiser.pt", "classifier": "classifier.pt",
+                          "filter_classifier": "filter_classifier.pt"},
                 "classifier": {"resolution": [32, 32], "channels": 1, "value_range": [-1.0, 1.0],
                                "fit": "pad"}}
     for k, v in expected.items():
@@ -110,13 +111,14 @@ def test_denoiser_gradient_wrt_x():
 
 
 def test_classifier_signature_and_gradient():
-    m = torch.jit.load(os.path.join(BUNDLE, "classifier.pt")).eval()
-    for B in (1, 3):
-        x = (torch.rand(B, 1, 32, 32) * 2 - 1).requires_grad_(True)
-        y = m(x)
-        assert y.shape == (B, 10) and y.dtype == torch.float32
-        g, = torch.autograd.grad(torch.log_softmax(y, 1)[:, 0].sum(), x)
-        assert g.shape == x.shape and g.abs().sum() > 0
+    for name in ("classifier.pt", "filter_classifier.pt"):
+        m = torch.jit.load(os.path.join(BUNDLE, name)).eval()
+        for B in (1, 3):
+            x = (torch.rand(B, 1, 32, 32) * 2 - 1).requires_grad_(True)
+            y = m(x)
+            assert y.shape == (B, 10) and y.dtype == torch.float32
+            g, = torch.autograd.grad(torch.log_softmax(y, 1)[:, 0].sum(), x)
+            assert g.shape == x.shape and g.abs().sum() > 0
 
 
 def test_classifier_accuracy():
@@ -128,7 +130,8 @@ def test_classifier_accuracy():
         return
     x = torch.from_numpy(fmnist.to_model_range(imgs[:500]))
     y = torch.from_numpy(labels[:500])
-    for path in (os.path.join(BUNDLE, "classifier.pt"), JUDGE):
+    for path in (os.path.join(BUNDLE, "classifier.pt"), os.path.join(BUNDLE, "filter_classifier.pt"),
+                 JUDGE):
         m = torch.jit.load(path).eval()
         with torch.no_grad():
             acc = (m(x).argmax(1) == y).float().mean().item()

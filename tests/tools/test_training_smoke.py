@@ -4,7 +4,7 @@
 # Smoke test: each training tool runs a few steps on a small subset, exports, and the exports load.
 """Run with /usr/bin/python3 tests/tools/test_training_smoke.py (exit 0 on success).
 
-Trains the denoiser, the guidance classifier and the judge for 3 steps on 256
+Trains the denoiser, the guidance and filter classifiers and the judge for 3 steps on 256
 images into a temporary directory, assembles a bundle with export_bundle.py,
 checks the TorchScript signatures and runs the evaluator on a handful of samples.
 Needs the Fashion-MNIST IDX files (dataset-fashion-mnist); skips otherwise.
@@ -65,6 +65,13 @@ def main():
         assert m(torch.zeros(3, 1, 32, 32)).shape == (3, 10)
 
     @test
+    def train_filter_classifier():
+        run(os.path.join(TOOLS, "train_classifier.py"), "--arch", "filter", "--epochs", "1",
+            "--test-limit", "200", "--out", os.path.join(work, "filter"), *small)
+        m = torch.jit.load(os.path.join(work, "filter", "filter_classifier.pt"))
+        assert m(torch.zeros(3, 1, 32, 32)).shape == (3, 10)
+
+    @test
     def train_judge():
         run(os.path.join(TOOLS, "train_classifier.py"), "--arch", "judge", "--epochs", "1",
             "--test-limit", "200", "--out", os.path.join(work, "judge"), *small)
@@ -78,7 +85,7 @@ def main():
         jdir = os.path.join(tmp, "judgedir")
         run(os.path.join(TOOLS, "export_bundle.py"), "--work", work, "--bundle", bundle,
             "--judge-dir", jdir)
-        for f in ("manifest.json", "denoiser.pt", "classifier.pt"):
+        for f in ("manifest.json", "denoiser.pt", "classifier.pt", "filter_classifier.pt"):
             assert os.path.exists(os.path.join(bundle, f)), f
         run(os.path.join(TOOLS, "evaluate_bundle.py"), "--bundle", bundle, "--judge",
             os.path.join(jdir, "judge.pt"), "--per-class", "1", "--contour-images", "2",
