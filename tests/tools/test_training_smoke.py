@@ -57,26 +57,25 @@ def main():
                   torch.full((B,), 10, dtype=torch.int64), torch.zeros(B, 1, 32, 32), torch.zeros(B))
             assert e.shape == (B, 1, 32, 32) and e.dtype == torch.float32
 
+    def train_classifier(arch, sub, file):
+        """Trains `arch` into WORK/sub and returns its export WORK/sub/file, checked for logits."""
+        run(os.path.join(TOOLS, "train_classifier.py"), "--arch", arch, "--epochs", "1",
+            "--test-limit", "200", "--out", os.path.join(work, sub), *small)
+        m = torch.jit.load(os.path.join(work, sub, file))
+        assert m(torch.zeros(3, 1, 32, 32)).shape == (3, 10)
+        return m
+
     @test
     def train_guidance_classifier():
-        run(os.path.join(TOOLS, "train_classifier.py"), "--arch", "guidance", "--epochs", "1",
-            "--test-limit", "200", "--out", os.path.join(work, "classifier"), *small)
-        m = torch.jit.load(os.path.join(work, "classifier", "classifier.pt"))
-        assert m(torch.zeros(3, 1, 32, 32)).shape == (3, 10)
+        train_classifier("guidance", "classifier", "classifier.pt")
 
     @test
     def train_filter_classifier():
-        run(os.path.join(TOOLS, "train_classifier.py"), "--arch", "filter", "--epochs", "1",
-            "--test-limit", "200", "--out", os.path.join(work, "filter"), *small)
-        m = torch.jit.load(os.path.join(work, "filter", "filter_classifier.pt"))
-        assert m(torch.zeros(3, 1, 32, 32)).shape == (3, 10)
+        train_classifier("filter", "filter", "filter_classifier.pt")
 
     @test
     def train_judge():
-        run(os.path.join(TOOLS, "train_classifier.py"), "--arch", "judge", "--epochs", "1",
-            "--test-limit", "200", "--out", os.path.join(work, "judge"), *small)
-        m = torch.jit.load(os.path.join(work, "judge", "judge.pt"))
-        assert m(torch.zeros(2, 1, 32, 32)).shape == (2, 10)
+        m = train_classifier("judge", "judge", "judge.pt")
         assert m.features(torch.zeros(2, 1, 32, 32)).shape[0] == 2
 
     @test
