@@ -18,15 +18,11 @@
 #include <utility>
 #include <vector>
 
+#include "bundle_files.h"
 #include "shared_cache.h"
 
 namespace higfa {
 namespace {
-
-std::string join_path(const std::string& dir, const std::string& file) {
-  if (file.empty() || std::filesystem::path(file).is_absolute()) return file;
-  return (std::filesystem::path(dir) / file).string();
-}
 
 std::string dims_str(at::IntArrayRef sizes) { return c10::str(sizes); }
 
@@ -228,17 +224,6 @@ void probe_classifier(const LoadedBundle& impl) {
   check_output(logits, {1, impl.manifest->num_classes}, impl.classifier->path);
 }
 
-// A trace made on one device type runs only there (its factory calls carry the device); a
-// bundle of "device": "any" has no such constants.
-void check_device(const BundleManifest& m, const std::string& dir, const torch::Device& device) {
-  if (m.device == "any" || m.device == c10::DeviceTypeName(device.type(), /*lower_case=*/true))
-    return;
-  throw ModelLoadError(dir + "/manifest.json: \"device\": the modules were traced for " + m.device +
-                       ", and this bundle was asked for on " + device.str() +
-                       ": set the element's device to " + m.device +
-                       " or export the bundle again for " + device.str());
-}
-
 // Loads the modules of `parts` that `impl` lacks (denoiser first), then probes each one it loaded
 // with a batch of one.
 void load_parts(LoadedBundle& impl, BundleParts parts) {
@@ -300,6 +285,30 @@ BundleCache& bundle_cache() {
 }
 
 }  // namespace
+
+std::string join_path(const std::string& dir, const std::string& file) {
+  if (file.empty() || std::filesystem::path(file).is_absolute()) return file;
+  return (std::filesystem::path(dir) / file).string();
+}
+
+// A trace made on one device type runs only there (its factory calls carry the device); a
+// bundle of "device": "any" has no such constants.
+void check_device(const BundleManifest& m, const std::string& dir, const c10::Device& device) {
+  if (m.device == "any" || m.device == c10::DeviceTypeName(device.type(), /*lower_case=*/true))
+    return;
+  throw ModelLoadError(dir + "/manifest.json: \"device\": the modules were traced for " + m.device +
+                       ", and this bundle was asked for on " + device.str() +
+                       ": set the element's device to " + m.device +
+                       " or export the bundle again for " + device.str());
+}
+
+at::Tensor normalise(const ImageSpec& spec, const at::Tensor& x) {
+  if (spec.mean.empty()) return x;
+  const auto f32 = at::TensorOptions().dtype(at::kFloat).device(x.device());
+  const std::vector<std::int64_t> per_channel{1, spec.channels, 1, 1};
+  return (x - at::tensor(spec.mean, f32).view(per_channel)) /
+         at::tensor(spec.std, f32).view(per_channel);
+}
 
 struct ModelBundle::Impl : LoadedBundle {};
 
@@ -468,13 +477,7 @@ torch::Tensor ModelBundle::classify(const torch::Tensor& x) const {
   const ImageSpec& c = impl_->manifest->classifier;
   const std::int64_t b = x.defined() && x.dim() > 0 ? x.size(0) : 0;
   check_input(x, "classify x", {b, c.channels, c.height, c.width}, at::kFloat);
-  torch::Tensor in = x;
-  if (!c.mean.empty()) {  // classifier.mean / std: the last step of the preprocessing
-    const auto f32 = at::TensorOptions().dtype(at::kFloat).device(x.device());
-    const std::vector<std::int64_t> per_channel{1, c.channels, 1, 1};
-    in = (x - at::tensor(c.mean, f32).view(per_channel)) / at::tensor(c.std, f32).view(per_channel);
-  }
-  const auto out = run<Error>(*impl_->classifier, "x " + dims_str(x.sizes()), {in});
+  const auto out = run<Error>(*impl_->classifier, "x " + dims_str(x.sizes()), {normalise(c, x)});
   const int k = impl_->manifest->num_classes;
   if (!out.sizes().equals({b, k})) {
     throw Error(impl_->classifier->path + ": expected output [" + std::to_string(b) + ", " +

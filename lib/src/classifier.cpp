@@ -9,7 +9,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -18,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "bundle_files.h"
 #include "shared_cache.h"
 
 namespace higfa {
@@ -264,13 +264,8 @@ ImageClassifier ImageClassifier::load_filter(const std::string& dir, torch::Devi
     throw ModelLoadError(dir +
                          "/manifest.json: no \"files.filter_classifier\": this bundle has "
                          "only its guidance classifier (use classifier=guidance or auto)");
-  const std::filesystem::path file(m->filter_classifier_file);
-  const std::string path =
-      file.is_absolute() ? file.string() : (std::filesystem::path(dir) / file).string();
-  if (m->device != "any" && m->device != c10::DeviceTypeName(device.type(), /*lower_case=*/true))
-    throw ModelLoadError(dir + "/manifest.json: \"device\": the modules were traced for " +
-                         m->device + ", and the filter classifier was asked for on " +
-                         device.str() + ": set the element's device to " + m->device);
+  check_device(*m, dir, device);
+  const std::string path = join_path(dir, m->filter_classifier_file);
   auto impl = std::make_shared<Impl>();
   impl->spec = m->filter_classifier;
   impl->class_names = m->class_names;
@@ -278,14 +273,8 @@ ImageClassifier ImageClassifier::load_filter(const std::string& dir, torch::Devi
   impl->source = path;
   torch::jit::Module module = load_script(path, device);
   const ImageSpec& s = impl->spec;
-  torch::Tensor mean, std;
-  if (!s.mean.empty()) {
-    const auto f32 = torch::TensorOptions().dtype(torch::kFloat32).device(device);
-    mean = torch::tensor(s.mean, f32).view({1, s.channels, 1, 1});
-    std = torch::tensor(s.std, f32).view({1, s.channels, 1, 1});
-  }
-  impl->logits = [module, mean, std](const torch::Tensor& x) mutable {
-    return module.forward({mean.defined() ? (x - mean) / std : x}).toTensor();
+  impl->logits = [module, s](const torch::Tensor& x) mutable {
+    return module.forward({normalise(s, x)}).toTensor();
   };
   probe(impl->logits, s, impl->class_names.size(), device, path, dir + "/manifest.json");
   return ImageClassifier(std::move(impl));
