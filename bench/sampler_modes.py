@@ -23,6 +23,7 @@ The tables go to stdout and to the "Sampler modes" section of docs/RESULTS.md.
   /usr/bin/python3 bench/sampler_modes.py --plugin-dir build/gst-plugin
 """
 import argparse
+import functools
 import os
 import shlex
 import sys
@@ -38,6 +39,13 @@ THRESHOLD = 0.5  # confidencefilter's default label-score threshold
 CLASSIFIERS = [("guidance", "classifier.pt"), ("auto (filter)", "filter_classifier.pt")]
 
 
+@functools.lru_cache(maxsize=None)
+def load_classifier(file):
+    """The bundle's TorchScript classifier `file`, loaded once per run."""
+    import torch
+    return torch.jit.load(os.path.join(benchlib.BUNDLE, file), map_location="cpu").eval()
+
+
 def label_scores(out_dir):
     """{classifier: intended-label probability [N]}, judge correctness [N] and artifact flags [N]
     of a datasetsink folder's images, with the bundle's guidance and filter classifiers (their
@@ -51,8 +59,7 @@ def label_scores(out_dir):
     scores = {}
     with torch.no_grad():
         for name, file in CLASSIFIERS:
-            m = torch.jit.load(os.path.join(benchlib.BUNDLE, file), map_location="cpu").eval()
-            p = torch.softmax(m(x), dim=1).numpy()
+            p = torch.softmax(load_classifier(file)(x), dim=1).numpy()
             scores[name] = p[np.arange(len(y)), y]
     pred, _ = benchlib.judge_eval(benchlib.load_judge(), imgs)
     return scores, pred == y, artifacts.artifact_flags(imgs, y)
