@@ -136,6 +136,10 @@ static gboolean gst_higfa_sampler_load(GstHigfaSampler* self, const GstHigfaSamp
     higfa::validate(options);
     // threads=0: the CPUs this process may run on, not LibTorch's default.
     higfa::set_num_threads(higfa::resolve_num_threads(s.threads));
+    if (s.retain_memory && !higfa::retain_freed_memory())
+      GST_INFO_OBJECT(self,
+                      "retain-memory: the allocator is left alone (not glibc, or "
+                      "GLIBC_TUNABLES sets its thresholds)");
   } catch (const std::exception& e) {
     GST_ELEMENT_ERROR(self, LIBRARY, SETTINGS, ("Invalid higfasampler settings: %s", e.what()),
                       ("higfa::validate / higfa::parse_device: %s", e.what()));
@@ -219,6 +223,8 @@ static gboolean gst_higfa_sampler_stop(GstBaseTransform* trans) {
   st->sampler.reset();
   st->default_class_id = -1;
   st->have_caps = false;
+  // What retain-memory kept while sampling goes back to the kernel once the run has stopped.
+  if (higfa::freed_memory_retained()) higfa::release_freed_memory();
   return TRUE;
 }
 

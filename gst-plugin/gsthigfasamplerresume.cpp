@@ -30,7 +30,8 @@ void ensure_debug_category() {
 // Properties that change how, not what, the sampler generates. batch-size is one on the
 // device's kernels in exact arithmetic; on the CPU a batch of another size may round the last
 // bit differently (byte-identical resumes on the CPU need batch-size=1).
-constexpr const char* kNotCompared[] = {"device", "threads", "batch-size", "missing-label"};
+constexpr const char* kNotCompared[] = {"device", "threads", "retain-memory", "batch-size",
+                                        "missing-label"};
 
 bool compared(const GParamSpec* spec) {
   if (spec->owner_type != GST_TYPE_HIGFA_SAMPLER || (spec->flags & G_PARAM_WRITABLE) == 0)

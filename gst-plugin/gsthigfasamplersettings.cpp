@@ -268,6 +268,7 @@ constexpr gsthigfa::Field<Settings> kFields[] = {
     gsthigfa::field<Settings, &Settings::seed>(PROP_SEED),
     gsthigfa::field<Settings, &Settings::batch_size>(PROP_BATCH_SIZE),
     gsthigfa::field<Settings, &Settings::threads>(PROP_THREADS),
+    gsthigfa::field<Settings, &Settings::retain_memory>(PROP_RETAIN_MEMORY),
     gsthigfa::field<Settings, &Settings::device>(PROP_DEVICE),
     gsthigfa::field<Settings, &Settings::class_name>(PROP_CLASS),
     gsthigfa::field<Settings, &Settings::missing_label>(PROP_MISSING_LABEL),
@@ -322,6 +323,15 @@ static void install_model_properties(GObjectClass* gobject_class) {
                        "LibTorch intra-op threads, set for the whole process at start (count, "
                        "0..1024): 0 uses the CPUs this process may run on (its CPU affinity)",
                        0, 1024, DEFAULT_PROP_THREADS, kReady));
+  g_object_class_install_property(
+      gobject_class, PROP_RETAIN_MEMORY,
+      g_param_spec_boolean("retain-memory", "Retain memory",
+                           "Keep the memory a denoiser step frees for the next step instead of "
+                           "returning it to the kernel and page-faulting it in again (glibc "
+                           "malloc's mmap and trim thresholds, set for the whole process at "
+                           "start and kept; unless GLIBC_TUNABLES sets them). Stop returns the "
+                           "free memory. FALSE leaves the allocator alone",
+                           DEFAULT_PROP_RETAIN_MEMORY, kReady));
   g_object_class_install_property(
       gobject_class, PROP_CLASS,
       g_param_spec_string("class", "Class",

@@ -15,6 +15,7 @@
 #define DEFAULT_PROP_SEED 0
 #define DEFAULT_PROP_BATCH_SIZE 8
 #define DEFAULT_PROP_THREADS 0
+#define DEFAULT_PROP_RETAIN_MEMORY TRUE
 #define DEFAULT_PROP_DEVICE "cpu"
 #define DEFAULT_PROP_CLASS nullptr
 #define DEFAULT_PROP_MISSING_LABEL GST_HIGFA_MISSING_LABEL_ERROR
@@ -57,6 +58,7 @@ enum {
   PROP_SEED,
   PROP_BATCH_SIZE,
   PROP_THREADS,
+  PROP_RETAIN_MEMORY,
   PROP_DEVICE,
   PROP_CLASS,
   PROP_MISSING_LABEL,
@@ -108,6 +110,7 @@ struct GstHigfaSamplerSettings {
   guint64 seed = DEFAULT_PROP_SEED;
   guint batch_size = DEFAULT_PROP_BATCH_SIZE;
   gint threads = DEFAULT_PROP_THREADS;
+  bool retain_memory = DEFAULT_PROP_RETAIN_MEMORY;
   GstHigfaMissingLabel missing_label = DEFAULT_PROP_MISSING_LABEL;
   GstHigfaGuidanceMode guidance = DEFAULT_PROP_GUIDANCE;
   GstHigfaScheduler scheduler = DEFAULT_PROP_SCHEDULER;

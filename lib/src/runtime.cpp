@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// Device parsing and thread-count control over LibTorch, for hosts (the plugin, tools).
+// Device parsing, thread-count control over LibTorch and the allocator's retention of freed memory,
+// for hosts (the plugin, tools).
 #include <ATen/Parallel.h>
 #include <higfa/error.h>
 #include <higfa/runtime.h>
@@ -11,10 +12,17 @@
 #endif
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <sched.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -77,6 +85,49 @@ int resolve_num_threads(int threads) {
     throw InvalidArgument("threads: expected >= 0 (0: the CPUs this process may run on), got " +
                           std::to_string(threads));
   return threads > 0 ? threads : affinity_cpu_count();
+}
+
+namespace {
+
+std::atomic<bool> g_freed_memory_retained{false};
+
+// Whether the user set one of malloc's thresholds through glibc's tunables.
+bool tunables_set_malloc_thresholds() {
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  if (tunables == nullptr) return false;
+  const std::string t = tunables;
+  return t.find("glibc.malloc.mmap_threshold") != std::string::npos ||
+         t.find("glibc.malloc.trim_threshold") != std::string::npos;
+}
+
+}  // namespace
+
+bool retain_freed_memory() {
+#ifdef __GLIBC__
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (g_freed_memory_retained) return true;
+  if (tunables_set_malloc_thresholds()) return false;
+  // 32 MiB is the largest mmap threshold mallopt accepts on 64-bit (half of a thread arena's
+  // heap); both settings turn glibc's dynamic threshold off, so they are set together.
+  constexpr int kMmapThreshold = 32 << 20;
+  if (mallopt(M_MMAP_THRESHOLD, kMmapThreshold) != 1) return false;
+  if (mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max()) != 1) return false;
+  g_freed_memory_retained = true;
+  return true;
+#else
+  return false;
+#endif
+}
+
+bool freed_memory_retained() { return g_freed_memory_retained; }
+
+bool release_freed_memory() {
+#ifdef __GLIBC__
+  return malloc_trim(0) == 1;
+#else
+  return false;
+#endif
 }
 
 SingleThreadScope::SingleThreadScope() {

@@ -5,17 +5,20 @@
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
 #include <gst/video/gstvideopool.h>
-#include <gtest/gtest.h>
 #include <gst/video/video.h>
+#include <gtest/gtest.h>
 #include <higfa/runtime.h>
 #include <higfa/sampler.h>
 #include <higfa/seed.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "../lib/freed_memory_test_util.h"
 #include "gsthigfameta.h"
 
 #ifndef HIGFA_FIXTURES_DIR
@@ -461,10 +464,12 @@ TEST(HigfaSampler, PropertyDefaultsAreTheTunedDesignDefaults) {
   gint steps = 0;
   gdouble guidance_scale = 0, contour_scale = 0, classifier_scale = 0, fine_stage = 0, gate = 0;
   gdouble text_lo = 0, max_rotation = 0;
-  g_object_get(element, "samples-per-image", &samples, "batch-size", &batch, "num-inference-steps",
-               &steps, "guidance-scale", &guidance_scale, "contour-scale", &contour_scale,
-               "classifier-scale", &classifier_scale, "fine-stage", &fine_stage, "classifier-gate",
-               &gate, "text-lo", &text_lo, "max-rotation", &max_rotation, nullptr);
+  gboolean retain_memory = FALSE;
+  g_object_get(element, "retain-memory", &retain_memory, "samples-per-image", &samples,
+               "batch-size", &batch, "num-inference-steps", &steps, "guidance-scale",
+               &guidance_scale, "contour-scale", &contour_scale, "classifier-scale",
+               &classifier_scale, "fine-stage", &fine_stage, "classifier-gate", &gate, "text-lo",
+               &text_lo, "max-rotation", &max_rotation, nullptr);
   EXPECT_EQ(samples, 4u);
   EXPECT_EQ(batch, 8u);
   EXPECT_EQ(steps, 10);  // DPM-Solver++ 2M (bench/steps.py)
@@ -488,6 +493,7 @@ TEST(HigfaSampler, PropertyDefaultsAreTheTunedDesignDefaults) {
   EXPECT_DOUBLE_EQ(gate, 0.95);
   EXPECT_DOUBLE_EQ(text_lo, 0.5);
   EXPECT_DOUBLE_EQ(max_rotation, 15.0);
+  EXPECT_TRUE(retain_memory);
   gst_object_unref(element);
 }
 
@@ -677,8 +683,7 @@ TEST(HigfaSampler, AFrameKeepsTheSettingsItArrivedWith) {
   for (GstBuffer* b : out) {
     const GstHigfaProvenanceMeta* p = gst_buffer_get_higfa_provenance_meta(b);
     EXPECT_STREQ(p->source_id, "img-0");
-    EXPECT_DOUBLE_EQ(p->guidance.guidance_scale,
-                     3.0);
+    EXPECT_DOUBLE_EQ(p->guidance.guidance_scale, 3.0);
   }
   unref_all(out);
   t.drain();
@@ -728,6 +733,40 @@ TEST(HigfaSampler, ZeroThreadsUsesTheCpusOfTheAffinityMask) {
     EXPECT_EQ(higfa::num_threads(), higfa::affinity_cpu_count());
   }
   higfa::set_num_threads(before);
+}
+
+// The page faults, on a thread of its own, of four rounds of a step's allocations after the first,
+// in a process whose only sampler ran one frame with retain-memory = `retain`.
+long refaults_after_a_run(gboolean retain) {
+  GstElement* element = make_sampler(1, 0);
+  g_object_set(element, "retain-memory", retain, nullptr);  // read at start
+  SamplerHarness t(element);
+  std::vector<GstBuffer*> out = t.run(make_labelled_frame(0, "a", "img-0"));
+  const bool sampled = out.size() == 1;
+  unref_all(out);
+  const long faults = higfa_test::refaults_on_a_thread(5);
+  std::fprintf(stderr, "retain-memory=%d: %ld faults in 4 rounds of %ld pages\n", retain, faults,
+               higfa_test::kPagesPerRound);
+  return sampled ? faults : -1;
+}
+
+// retain-memory (the default) keeps what a step frees for the next one: freed blocks come back
+// without page faults; with FALSE glibc's defaults fault them in again. Each case runs in a fresh
+// process, since the setting is process-wide.
+TEST(HigfaSampler, RetainMemoryReusesFreedBlocksWithoutPageFaults) {
+  ::testing::FLAGS_gtest_death_test_style = "threadsafe";
+  EXPECT_EXIT(
+      {
+        const long faults = refaults_after_a_run(TRUE);
+        std::exit(faults >= 0 && faults < higfa_test::kPagesPerRound / 20 ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(
+      {
+        const long faults = refaults_after_a_run(FALSE);
+        std::exit(faults > higfa_test::kPagesPerRound / 2 ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 TEST(HigfaSampler, RestartsAfterAStateCycle) {
@@ -821,7 +860,8 @@ TEST(HigfaSampler, ReportsTheSettingsThatChangeTheOutputsDownstream) {
   EXPECT_EQ(s.at("guidance"), "higfa");
   EXPECT_EQ(s.at("bundle"), kTinyBundle);
   EXPECT_EQ(s.at("bundle-fingerprint").get<std::string>().size(), 16u);
-  for (const char* name : {"device", "threads", "batch-size", "missing-label", "name", "qos"})
+  for (const char* name :
+       {"device", "threads", "retain-memory", "batch-size", "missing-label", "name", "qos"})
     EXPECT_FALSE(s.contains(name)) << name;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Copyright 2026 The higfa authors
-// Runtime choices the host makes for LibTorch: the compute device and the intra-op thread count.
+// Runtime choices the host makes for LibTorch: the compute device, the intra-op thread count and
+// what the C allocator does with memory freed between denoiser steps.
 #pragma once
 
 #include <torch/types.h>
@@ -30,6 +31,29 @@ int affinity_cpu_count();
 /// machine). Throws InvalidArgument for a negative count. Sets nothing: pass the result to
 /// set_num_threads.
 int resolve_num_threads(int threads);
+
+/// Keeps memory that tensors free in the process for the next allocation instead of returning it
+/// to the kernel. With glibc's defaults a sampler step frees its activations (blocks above
+/// 128 KiB, or above the dynamic threshold) and glibc unmaps them or trims the top of its heaps,
+/// so the next step page-faults the same buffers in again: measured on the default bundle,
+/// a quarter of the sampler's time was page faults in the kernel. This sets glibc's malloc to
+/// serve blocks up to 32 MiB (mallopt's ceiling) from its heaps (M_MMAP_THRESHOLD) and never to
+/// trim them (M_TRIM_THRESHOLD), so the resident memory stays at the run's high-water mark;
+/// release_freed_memory() gives the free part back.
+///
+/// Process-wide and lasting: glibc cannot go back to its dynamic thresholds. Returns true once the
+/// setting is in effect (again on later calls), false, changing nothing, where the C library is
+/// not glibc or where the GLIBC_TUNABLES environment variable sets malloc's mmap or trim
+/// threshold (the user's setting wins). The library itself never calls this.
+bool retain_freed_memory();
+
+/// Whether retain_freed_memory() has taken effect in this process.
+bool freed_memory_retained();
+
+/// Returns the free memory of the C allocator's heaps to the kernel (glibc's malloc_trim): what
+/// retain_freed_memory() kept, once a run has ended. Returns whether any was returned; false where
+/// the C library is not glibc.
+bool release_freed_memory();
 
 /// While alive, LibTorch work on the calling thread runs on that thread alone; the previous count
 /// comes back on destruction. Model loading wraps its probe forwards in one, because with OpenMP
