@@ -137,13 +137,13 @@ def main():
         return ("datasetsrc location=%s labels-file=%s/labels.txt bundle=%s num-buffers=%d"
                 % (data, data, B, n))
 
-    def smp(guidance="higfa", threads=2, spi=1, batch=None):
+    def smp(guidance="higfa", threads=2, spi=1, batch=None, retain=True):
         # batch None: the element's default batch-size, which batches across input frames
         return ("higfasampler name=smp bundle=%s samples-per-image=%d %sseed=%d threads=%d "
-                "%sguidance=%s"
+                "%s%sguidance=%s"
                 % (B, spi, "" if batch is None else "batch-size=%d " % batch, args.seed, threads,
                    "" if args.steps is None else "num-inference-steps=%d " % args.steps,
-                   guidance))
+                   "" if retain else "retain-memory=false ", guidance))
     tails = {
         "pipeline": "fgclassifier bundle=%s ! confidencefilter threshold=0 ! datasetsink name=out "
                     "location=%s/out%%d" % (B, tmp),
@@ -155,6 +155,8 @@ def main():
         ("sampler alone", "sampler alone", {}, args.inputs),
         ("sampler + fgclassifier", "sampler + fgclassifier", {}, args.inputs),
         ("sampler alone, cfg", "sampler alone", {"guidance": "cfg"}, args.inputs),
+        ("sampler alone, cfg, retain-memory=false", "sampler alone",
+         {"guidance": "cfg", "retain": False}, args.inputs),
         ("sampler alone, threads=1", "sampler alone", {"threads": 1}, args.inputs),
     ]
     for bs in (1, 4, 8, 16):
@@ -191,6 +193,8 @@ def main():
     dn = {th: denoiser_gflops(th, 2 * args.inputs, flops) for th in (1, 2)}
     # cfg: one denoiser call of 2B samples per step (conditional and null class), nothing else.
     cfg_gflops = res["sampler alone, cfg"]["rate"] * steps * 2 * flops / 1e9
+    cfg_gflops_unretained = (res["sampler alone, cfg, retain-memory=false"]["rate"] * steps * 2
+                             * flops / 1e9)
 
     def ratio(a, b, key):
         return res[a][key] / res[b][key]
@@ -201,6 +205,8 @@ def main():
               ratio("sampler alone, cfg", "sampler alone", "rate"))
     r_thr = (ratio("sampler alone", "sampler alone, threads=1", "raw"),
              ratio("sampler alone", "sampler alone, threads=1", "rate"))
+    r_ret = (ratio("sampler alone, cfg", "sampler alone, cfg, retain-memory=false", "raw"),
+             ratio("sampler alone, cfg", "sampler alone, cfg, retain-memory=false", "rate"))
 
     tab = benchlib.table(["case", "images", "wall (s)", "start-up (s)", "steady (s)",
                           "images/s (raw)", "images/s (steady)", "peak RSS (MiB)"], rows)
@@ -210,14 +216,19 @@ def main():
         ("sampler + fgclassifier / sampler alone (images/s)", "%.3f" % r_cls[0],
          "%.3f" % r_cls[1], ""),
         ("threads=2 / threads=1 speed-up", "%.3f" % r_thr[0], "%.3f" % r_thr[1], ""),
+        ("retain-memory / retain-memory=false speed-up (cfg)", "%.3f" % r_ret[0],
+         "%.3f" % r_ret[1], ""),
     ])
     flop_tab = benchlib.table(["measure", "1 thread", "2 threads"], [
         ("2048² float32 matmul, torch (GFLOP/s, peak)", "%.1f" % peak[1], "%.1f" % peak[2]),
         ("denoiser forward, TorchScript, batch %d (GFLOP/s)" % (2 * args.inputs),
          "%.1f (%.0f %% of peak)" % (dn[1][0], 100 * dn[1][0] / peak[1]),
          "%.1f (%.0f %% of peak)" % (dn[2][0], 100 * dn[2][0] / peak[2])),
-        ("denoiser in higfasampler guidance=cfg, steady (GFLOP/s)", "",
+        ("denoiser in higfasampler guidance=cfg, steady (GFLOP/s; goal ≥ 60 % of peak)", "",
          "%.1f (%.0f %% of peak)" % (cfg_gflops, 100 * cfg_gflops / peak[2])),
+        ("the same with retain-memory=false (GFLOP/s)", "",
+         "%.1f (%.0f %% of peak)" % (cfg_gflops_unretained,
+                                     100 * cfg_gflops_unretained / peak[2])),
     ])
     print(tab, summary, flop_tab, sep="\n\n")
     print("denoiser: %.1f MFLOP per sample per forward, %d parameters" % (flops / 1e6, params))
