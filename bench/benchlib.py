@@ -3,12 +3,14 @@
 # Shared code of the benchmarks: pool export, timed pipeline runs, judge scoring, RESULTS.md.
 """Functions shared by the benchmarks in bench/ (quality, tune, speed, sampler_modes)."""
 import datetime
+import hashlib
 import json
 import os
 import platform
 import re
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 
@@ -56,8 +58,14 @@ def export_images(root, imgs, labels, indices):
 
 
 def gst_env(plugin_dir):
+    """The environment of a run on plugin_dir's build, with a GStreamer registry of its own:
+    with a shared one, every switch between two builds' plugin dirs rescans the plugins, a second
+    of start-up that lands on whichever case comes first after the switch."""
     env = dict(os.environ)
-    env["GST_PLUGIN_PATH"] = os.path.abspath(plugin_dir)
+    plugin_dir = os.path.abspath(plugin_dir)
+    env["GST_PLUGIN_PATH"] = plugin_dir
+    key = hashlib.sha1(plugin_dir.encode()).hexdigest()[:12]
+    env["GST_REGISTRY"] = os.path.join(tempfile.gettempdir(), "higfa-bench-registry-%s.bin" % key)
     return env
 
 
