@@ -13,6 +13,21 @@
 
 namespace higfa_test {
 
+// Where retain-memory changes nothing, why (its tests skip there); nullptr where it works.
+#if !defined(__GLIBC__)
+constexpr const char* kRetentionInert = "not glibc's malloc";
+#elif defined(__SANITIZE_ADDRESS__)
+constexpr const char* kRetentionInert = "AddressSanitizer's malloc, which mallopt does not reach";
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr const char* kRetentionInert = "AddressSanitizer's malloc, which mallopt does not reach";
+#else
+constexpr const char* kRetentionInert = nullptr;
+#endif
+#else
+constexpr const char* kRetentionInert = nullptr;
+#endif
+
 constexpr std::size_t kBlockBytes = 1 << 20;  // above glibc's default 128 KiB mmap threshold
 constexpr int kBlocks = 32;
 constexpr long kPagesPerRound = kBlocks * static_cast<long>(kBlockBytes) / 4096;
