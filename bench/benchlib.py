@@ -140,15 +140,6 @@ def read_images(out_dir, rows):
     return x
 
 
-def judge_scores(out_dir):
-    """Judge accuracy vs the intended class, mean final confidence and count of a datasetsink dir."""
-    rows = read_manifest(out_dir)
-    pred, _ = judge_eval(load_judge(), read_images(out_dir, rows))
-    y = np.array([r["class_id"] for r in rows])
-    conf = [r["provenance"]["final_confidence"] for r in rows]
-    return float((pred == y).mean()), float(np.mean(conf)), len(rows)
-
-
 def blas():
     try:
         return os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")

@@ -40,16 +40,23 @@ CLASSIFIERS = [("guidance", "classifier.pt"), ("auto (filter)", "filter_classifi
 
 
 @functools.lru_cache(maxsize=None)
+def load_judge():
+    """The independent judge, loaded once per run."""
+    return benchlib.load_judge()
+
+
+@functools.lru_cache(maxsize=None)
 def load_classifier(file):
     """The bundle's TorchScript classifier `file`, loaded once per run."""
     import torch
     return torch.jit.load(os.path.join(benchlib.BUNDLE, file), map_location="cpu").eval()
 
 
-def label_scores(out_dir):
-    """{classifier: intended-label probability [N]}, judge correctness [N] and artifact flags [N]
-    of a datasetsink folder's images, with the bundle's guidance and filter classifiers (their
-    manifest input contract: 32x32 in [-1, 1], as the images are)."""
+def score_outputs(out_dir):
+    """A datasetsink folder's images, read once: judge correctness [N], artifact flags [N], the
+    sampler's final confidences [N] and {classifier: intended-label probability [N]} with the
+    bundle's guidance and filter classifiers (their manifest input contract: 32x32 in [-1, 1],
+    as the images are)."""
     import numpy as np
     import torch
     rows = benchlib.read_manifest(out_dir)
@@ -61,13 +68,13 @@ def label_scores(out_dir):
         for name, file in CLASSIFIERS:
             p = torch.softmax(load_classifier(file)(x), dim=1).numpy()
             scores[name] = p[np.arange(len(y)), y]
-    pred, _ = benchlib.judge_eval(benchlib.load_judge(), imgs)
-    return scores, pred == y, artifacts.artifact_flags(imgs, y)
+    pred, _ = benchlib.judge_eval(load_judge(), imgs)
+    conf = np.array([r["provenance"]["final_confidence"] for r in rows])
+    return pred == y, artifacts.artifact_flags(imgs, y), conf, scores
 
 
-def filter_rows(mode, out_dir):
+def filter_rows(mode, correct, flags, scores):
     """Per classifier: kept %, judge accuracy and artifacts among the kept images."""
-    scores, correct, flags = label_scores(out_dir)
     rows = []
     for name, _ in CLASSIFIERS:
         keep = scores[name] >= THRESHOLD
@@ -155,10 +162,11 @@ def main():
             src, sampler, mode, out)
         r = benchlib.run_timed(desc, args.plugin_dir)
         wall, rss = r["wall"], r["rss_kib"]
-        acc, conf, count = benchlib.judge_scores(out)
-        art, _ = artifacts.folder_rate(out)
+        correct, flags, final_conf, scores = score_outputs(out)
+        count = len(correct)
         if count != n:
             raise RuntimeError("%s: %d outputs for %d inputs" % (mode, count, n))
+        acc, conf, art = float(correct.mean()), float(final_conf.mean()), float(flags.mean())
         rows.append((mode, count, "%.1f" % wall, "%.3f" % (wall / count), "%.1f" % r["startup"],
                      "%.3f" % (r["steady"] / count),
                      "%.1f %%" % (100 * acc), "%.3f" % conf, "%.1f %%" % (100 * art),
@@ -166,7 +174,7 @@ def main():
         print("%-12s %d images  %.1f s  %.3f s/image  judge %.1f %%  conf %.3f  artifacts %.1f %%  "
               "RSS %.0f MiB" % (mode, count, wall, wall / count, 100 * acc, conf, 100 * art,
                                 rss / 1024), flush=True)
-        frows += filter_rows(mode, out)
+        frows += filter_rows(mode, correct, flags, scores)
         write(args, n, rows, frows, len(rows) == len(args.modes.split(",")))
 
 if __name__ == "__main__":
